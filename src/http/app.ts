@@ -1,0 +1,66 @@
+// The Hono face of the endpoint: POST to the MCP path goes through the stateless handler; GET and
+// DELETE get 405 (2026-07-28 has no GET stream and no session to delete); CORS for browser clients.
+import { Hono } from 'hono';
+import { ErrorCode } from '../protocol/jsonrpc.ts';
+import type { McpServer } from '../server/server.ts';
+import { checkOriginAndHost, isAllowedOrigin, jsonRpcErrorResponse } from './checks.ts';
+import { createPostHandler } from './handler.ts';
+import type { McpHttpOptions } from './options.ts';
+
+const EXPOSED = 'WWW-Authenticate, Content-Type';
+const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, Mcp-Session-Id';
+
+/** Routes for the MCP endpoint, to mount in any Hono app: `app.route('/', mcpRoutes(server))`. */
+export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono {
+  const path = options.path ?? '/mcp';
+  const post = createPostHandler(server, options);
+  const app = new Hono();
+
+  app.use(path, async (c, next) => {
+    await next();
+    const origin = c.req.header('origin');
+    const host = (c.req.header('host') ?? new URL(c.req.url).host).toLowerCase();
+    if (origin && isAllowedOrigin(origin, host, options.allowedOrigins)) {
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+      c.res.headers.set('Access-Control-Expose-Headers', EXPOSED);
+      c.res.headers.append('Vary', 'Origin');
+    }
+  });
+
+  app.post(path, (c) => post(c.req.raw));
+
+  app.options(path, (c) => {
+    const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
+    if (refused) return refused;
+    // Mcp-Param-* names vary per tool, so echo what the browser asks for.
+    const requested = c.req.header('access-control-request-headers');
+    return c.body(null, 204, {
+      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Headers': requested ?? ALLOWED_HEADERS,
+      'Access-Control-Max-Age': '86400',
+    });
+  });
+
+  app.on(['GET', 'DELETE', 'PUT', 'PATCH'], path, (c) => {
+    const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
+    if (refused) return refused;
+    return jsonRpcErrorResponse(
+      405,
+      ErrorCode.InvalidRequest,
+      `Method Not Allowed: ${c.req.method} is not served; this server is stateless. Send each JSON-RPC message as a POST, and use subscriptions/listen for notifications.`,
+      undefined,
+      undefined,
+      { Allow: 'POST, OPTIONS' },
+    );
+  });
+
+  return app;
+}
+
+/** A complete app serving one MCP server: what the runtime entries export. */
+export function createMcpApp(server: McpServer, options: McpHttpOptions = {}): Hono {
+  const app = new Hono();
+  app.route('/', mcpRoutes(server, options));
+  app.notFound((c) => c.json({ error: `Not found. The MCP endpoint is POST ${options.path ?? '/mcp'}.` }, 404));
+  return app;
+}

@@ -1,0 +1,195 @@
+// POST handling for the MCP endpoint: transport checks, era routing, dispatch and the response
+// mode. Request → checks → server.handle → StreamWriter/JSON → Response. Knows no Hono.
+import { ErrorCode, McpError, classifyMessage, errorResponse } from '../protocol/jsonrpc.ts';
+import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import { DEFAULT_LEGACY_VERSION, MODERN_VERSION, MetaKey, SUPPORTED_VERSIONS, isLegacyVersion } from '../protocol/revisions.ts';
+import type { Era } from '../protocol/revisions.ts';
+import { isJsonObject } from '../protocol/jsonrpc.ts';
+import type { Principal, RequestEnv } from '../server/outbox.ts';
+import type { McpServer } from '../server/server.ts';
+import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, negotiateStreamMode, readBody } from './checks.ts';
+import type { ResponseMode } from './checks.ts';
+import type { McpHttpOptions } from './options.ts';
+import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
+import { statusForError } from './status.ts';
+import { STREAM_CONTENT_TYPE, StreamWriter } from './stream-writer.ts';
+
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+interface Lane { era: Era; protocolVersion: string }
+
+function errorFrom(error: McpError, id: JsonRpcId | undefined, era: Era): Response {
+  return jsonRpcErrorResponse(statusForError(error.code, era), error.code, error.message, id, error.data);
+}
+
+/**
+ * Era per request (spec.md §8): modern `_meta` or a 2026 header selects the stateless 2026 lane;
+ * a 2025 header, or none, the legacy lane; any other header version is unsupported.
+ */
+function chooseLane(message: JsonRpcRequest | undefined, headerVersion: string | null): Lane | McpError {
+  const meta = message?.params?._meta;
+  const modern = isJsonObject(meta) && meta[MetaKey.protocolVersion] !== undefined;
+  if (modern || headerVersion === MODERN_VERSION) return { era: 'modern', protocolVersion: MODERN_VERSION };
+  if (headerVersion === null) return { era: 'legacy', protocolVersion: DEFAULT_LEGACY_VERSION };
+  if (isLegacyVersion(headerVersion)) return { era: 'legacy', protocolVersion: headerVersion };
+  return unsupportedVersion(headerVersion, SUPPORTED_VERSIONS);
+}
+
+export function createPostHandler(server: McpServer, options: McpHttpOptions = {}) {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+
+  return async function handlePost(request: Request): Promise<Response> {
+    const refused = checkOriginAndHost(request, options.allowedHosts, options.allowedOrigins) ?? checkContentType(request);
+    if (refused) return refused;
+
+    let principal: Principal | undefined;
+    if (options.authenticate) {
+      const verdict = await options.authenticate(request);
+      if (verdict instanceof Response) return verdict;
+      principal = verdict;
+    }
+
+    const text = await readBody(request, maxBody);
+    if (text instanceof Response) return text;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return jsonRpcErrorResponse(400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON.');
+    }
+
+    const headerVersion = request.headers.get('mcp-protocol-version');
+    if (Array.isArray(body)) return handleBatch(body, headerVersion, request, principal);
+
+    const classified = classifyMessage(body);
+    switch (classified.kind) {
+      case 'invalid':
+        return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, `Invalid Request: ${classified.reason}.`, classified.id);
+      case 'notification':
+        server.handleNotification(classified.message);
+        return new Response(null, { status: 202 });
+      case 'response':
+        return acceptClientResponse(classified.message);
+    }
+
+    const message = classified.message;
+    const lane = chooseLane(message, headerVersion);
+    if (lane instanceof McpError) return errorFrom(lane, message.id, 'modern');
+    const mode = negotiateStreamMode(request);
+    if (mode instanceof Response) return mode;
+    if (lane.era === 'modern') {
+      try {
+        checkMeta(message);
+        checkModernHeaders(message, request.headers, String(message.params?._meta?.[MetaKey.protocolVersion as never]), server);
+      } catch (error) {
+        if (error instanceof McpError) {
+          // Missing _meta is -32602, which is 400 only here, before dispatch.
+          const status = error.code === ErrorCode.InvalidParams ? 400 : statusForError(error.code, 'modern');
+          return jsonRpcErrorResponse(status, error.code, error.message, message.id, error.data);
+        }
+        throw error;
+      }
+    }
+    return respond([message], false, lane, mode, request, principal);
+  };
+
+  function acceptClientResponse(response: JsonRpcResponse): Response {
+    if (server.deliverResponse(response)) return new Response(null, { status: 202 });
+    // Fail fast rather than let the waiting handler hang unseen (issue: no shared router yet).
+    return jsonRpcErrorResponse(
+      400,
+      ErrorCode.InvalidRequest,
+      `No request with id ${JSON.stringify(response.id)} is waiting for an answer on this server instance. Behind a load balancer, configure a shared store or use protocol 2026-07-28.`,
+    );
+  }
+
+  async function handleBatch(body: unknown[], headerVersion: string | null, request: Request, principal: Principal | undefined): Promise<Response> {
+    // JSON-RPC batches existed only in 2025-03-26 (removed by 2025-06-18).
+    if (headerVersion !== null && headerVersion !== '2025-03-26') {
+      return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not part of protocol ${headerVersion}; send one message per POST.`);
+    }
+    if (body.length === 0) return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, 'Invalid Request: an empty batch.');
+    const requests: JsonRpcRequest[] = [];
+    const errors: JsonRpcResponse[] = [];
+    for (const item of body) {
+      const classified = classifyMessage(item);
+      if (classified.kind === 'request') requests.push(classified.message);
+      else if (classified.kind === 'notification') server.handleNotification(classified.message);
+      else if (classified.kind === 'response') server.deliverResponse(classified.message);
+      else errors.push(errorResponse(classified.id, { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${classified.reason}.` }));
+    }
+    if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });
+    const mode = negotiateStreamMode(request);
+    if (mode instanceof Response) return mode;
+    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, errors);
+  }
+
+  async function respond(
+    messages: JsonRpcRequest[],
+    batch: boolean,
+    lane: Lane,
+    mode: ResponseMode,
+    request: Request,
+    principal: Principal | undefined,
+    extra: JsonRpcResponse[] = [],
+  ): Promise<Response> {
+    const cancel = new AbortController();
+    const signals = [cancel.signal, request.signal];
+    if (options.timeoutMs) signals.push(AbortSignal.timeout(options.timeoutMs));
+    const signal = AbortSignal.any(signals);
+    const writer = new StreamWriter(mode, keepAliveMs, (reason) => cancel.abort(reason));
+    const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal };
+    const done = Promise.all(messages.map((m) => withDeadline(m, server.handle(m, env), signal))).then((responses) => [...responses, ...extra]);
+
+    const first = await Promise.race([done, writer.opened.then(() => undefined)]);
+    if (first !== undefined && !writer.isOpen) {
+      const single = batch ? undefined : first[0];
+      const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
+      return Response.json(batch ? first : single, { status });
+    }
+    done.then(
+      (responses) => writer.finish(batch ? responses : responses[0]!),
+      // server.handle never rejects; a failure here is a bug that must still end the stream.
+      () => writer.finish(errorResponse(undefined, { code: ErrorCode.InternalError, message: 'Internal error' })),
+    );
+    return new Response(writer.readable, {
+      status: 200,
+      headers: {
+        'content-type': STREAM_CONTENT_TYPE[mode],
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      },
+    });
+  }
+}
+
+/**
+ * When the time limit passes, a handler that ignores its signal still gets an answer out; a
+ * listen stream resolves by itself with its graceful result.
+ */
+function withDeadline(message: JsonRpcRequest, handled: Promise<JsonRpcResponse>, signal: AbortSignal): Promise<JsonRpcResponse> {
+  if (message.method === 'subscriptions/listen') return handled;
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      const reason = signal.reason;
+      const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';
+      resolve(
+        errorResponse(message.id, {
+          code: ErrorCode.InternalError,
+          message: timedOut
+            ? 'Request timed out: the server time limit passed before the handler finished. Run long work as a task, or raise timeoutMs.'
+            : 'Request cancelled.',
+        }),
+      );
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    handled.then((response) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(response);
+    });
+  });
+}
+
+export type { JsonRpcMessage };

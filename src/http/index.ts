@@ -1,0 +1,5 @@
+// `stateless-mcp/hono`: the endpoint as Hono routes, and the plain fetch handler under them.
+export { createMcpApp, mcpRoutes } from './app.ts';
+export { loopbackHosts } from './checks.ts';
+export { createPostHandler } from './handler.ts';
+export type { McpHttpOptions } from './options.ts';

@@ -1,0 +1,86 @@
+// The Outbox behind an HTTP response: nothing is committed until the handler either finishes
+// (plain JSON) or emits its first message (SSE or JSON Lines, flushed per message).
+import type { JsonRpcMessage } from '../protocol/jsonrpc.ts';
+import type { Outbox } from '../server/outbox.ts';
+import type { ResponseMode } from './checks.ts';
+
+const encoder = new TextEncoder();
+const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
+
+export const STREAM_CONTENT_TYPE: Record<ResponseMode, string> = {
+  sse: 'text/event-stream',
+  jsonl: 'application/jsonl',
+};
+
+function frame(mode: ResponseMode, message: JsonRpcMessage): Uint8Array {
+  const json = JSON.stringify(message);
+  return encoder.encode(mode === 'sse' ? `event: message\ndata: ${json}\n\n` : `${json}\n`);
+}
+
+export class StreamWriter implements Outbox {
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Resolves when the first message is sent: from then on the response is a stream. */
+  readonly opened: Promise<void>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #open = false;
+  #closed = false;
+  #markOpened!: () => void;
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
+  readonly #mode: ResponseMode;
+  readonly #keepAliveMs: number;
+
+  /** `onCancel` runs when the client closes the stream: 2026-07-28 treats that as cancellation. */
+  constructor(mode: ResponseMode, keepAliveMs: number, onCancel: (reason: unknown) => void) {
+    this.#mode = mode;
+    this.#keepAliveMs = keepAliveMs;
+    this.opened = new Promise((resolve) => (this.#markOpened = resolve));
+    this.readable = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      cancel: (reason) => {
+        this.#stop();
+        onCancel(reason ?? new Error('client closed the stream'));
+      },
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.#closed) return;
+    if (!this.#open) {
+      this.#open = true;
+      this.#markOpened();
+      if (this.#mode === 'sse' && this.#keepAliveMs > 0) {
+        this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), this.#keepAliveMs);
+      }
+    }
+    this.#enqueue(frame(this.#mode, message));
+  }
+
+  /** Writes the final response and ends the stream (the final response SHOULD terminate it). */
+  finish(message: JsonRpcMessage | JsonRpcMessage[]): void {
+    for (const m of Array.isArray(message) ? message : [message]) this.send(m);
+    if (this.#closed) return;
+    this.#stop();
+    this.#controller.close();
+  }
+
+  #enqueue(chunk: Uint8Array): void {
+    if (this.#closed) return;
+    try {
+      this.#controller.enqueue(chunk);
+    } catch {
+      // The consumer is gone; cancel() has run or is about to.
+      this.#stop();
+    }
+  }
+
+  #stop(): void {
+    this.#closed = true;
+    clearInterval(this.#keepAlive);
+  }
+}

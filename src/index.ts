@@ -1,0 +1,28 @@
+// `stateless-mcp`: create a server, register tools/resources/prompts, serve it with Hono.
+export { createServer, McpServer, ResourceTemplate } from './server/index.ts';
+export type {
+  Capabilities,
+  Completer,
+  HandlerContext,
+  ListedResource,
+  Outbox,
+  Principal,
+  PromptConfig,
+  PromptHandler,
+  RequestEnv,
+  ResourceConfig,
+  ResourceHandler,
+  ServerOptions,
+  TemplateHandler,
+  ToolConfig,
+  ToolHandler,
+} from './server/index.ts';
+export { createMcpApp, mcpRoutes } from './http/index.ts';
+export type { McpHttpOptions } from './http/index.ts';
+export { ErrorCode, McpError } from './protocol/index.ts';
+export type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, LogLevel } from './protocol/index.ts';
+export { MemoryBus, MemoryStore } from './store/index.ts';
+export type { Bus, ServerEvent, Store } from './store/index.ts';
+export { createRequestStateSealer, parseRequestStateKeys } from './mrtr/request-state.ts';
+export type { RequestStateKey, RequestStateOptions } from './mrtr/request-state.ts';
+export type * from './protocol/types.ts';

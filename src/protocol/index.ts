@@ -1,0 +1,26 @@
+// Public face of the protocol layer: wire shapes, codes, revisions.
+export { ErrorCode, McpError, classifyMessage, errorResponse, isJsonObject } from './jsonrpc.ts';
+export type {
+  ClassifiedMessage,
+  JsonObject,
+  JsonRpcErrorObject,
+  JsonRpcFailure,
+  JsonRpcId,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcResponse,
+  JsonRpcSuccess,
+} from './jsonrpc.ts';
+export { LEGACY_METHODS, MODERN_METHODS, NAME_FIELD } from './methods.ts';
+export {
+  DEFAULT_LEGACY_VERSION,
+  LEGACY_VERSIONS,
+  LOG_LEVELS,
+  MODERN_VERSION,
+  MetaKey,
+  SUPPORTED_VERSIONS,
+  isLegacyVersion,
+  isLogLevel,
+} from './revisions.ts';
+export type { Era, LogLevel } from './revisions.ts';

@@ -1,0 +1,119 @@
+// The context a tool, resource or prompt handler receives: cancellation, progress, logging,
+// input requests and what the request declared. Built per request from a RequestEnv.
+import type { JsonRpcId } from '../protocol/jsonrpc.ts';
+import { LOG_LEVELS, MetaKey } from '../protocol/revisions.ts';
+import type { Era, LogLevel } from '../protocol/revisions.ts';
+import type {
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  Implementation,
+  ListRootsResult,
+} from '../protocol/types.ts';
+import type { ClientRequestBroker } from './client-requests.ts';
+import { requireClientCapability } from './input-requests.ts';
+import type { InputMethod, InputRound } from './input-requests.ts';
+import type { Principal, RequestEnv } from './outbox.ts';
+
+export interface HandlerContext {
+  /** Aborted when the client closes the response stream (2026: that is cancellation) or the time limit passes. */
+  readonly signal: AbortSignal;
+  readonly requestId: JsonRpcId;
+  readonly method: string;
+  readonly era: Era;
+  readonly protocolVersion: string;
+  /** The request's `_meta`, as sent. */
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** What the client declared on this request (2026); undefined on the 2025 lane, where it was declared at initialize. */
+  readonly clientCapabilities: ClientCapabilities | undefined;
+  readonly clientInfo: Implementation | undefined;
+  readonly headers: Headers;
+  /** The verified caller, when an authentication layer runs in front. */
+  readonly auth: Principal | undefined;
+  /** Data stored with `setState` in an earlier round of this MRTR exchange. */
+  readonly state: unknown;
+  setState(data: unknown): void;
+  /** Sends `notifications/progress` when the client asked for it; values must increase. */
+  progress(progress: number, total?: number, message?: string): void;
+  /** Sends `notifications/message` when the request opted in (2026: `_meta` logLevel). */
+  log(level: LogLevel, data: unknown, logger?: string): void;
+  elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult>;
+  sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult>;
+  listRoots(key?: string): Promise<ListRootsResult>;
+}
+
+export interface ContextSources {
+  env: RequestEnv;
+  requestId: JsonRpcId;
+  method: string;
+  meta: Record<string, unknown>;
+  signal: AbortSignal;
+  round: InputRound | undefined;
+  broker: ClientRequestBroker;
+  loggingEnabled: boolean;
+  state: unknown;
+}
+
+function logThreshold(sources: ContextSources): number {
+  if (!sources.loggingEnabled) return Infinity;
+  // 2025 lane: logging/setLevel was session-scoped and no session survives, so every level goes out.
+  if (sources.env.era === 'legacy') return 0;
+  const level = sources.meta[MetaKey.logLevel];
+  return typeof level === 'string' ? LOG_LEVELS.indexOf(level as LogLevel) : Infinity;
+}
+
+export function createHandlerContext(sources: ContextSources): HandlerContext & { readonly nextState: unknown } {
+  const { env, meta, round, broker, signal } = sources;
+  const progressToken = meta.progressToken;
+  const threshold = logThreshold(sources);
+  const capabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : undefined;
+  let lastProgress = -Infinity;
+  let nextState = sources.state;
+
+  const ask = (method: InputMethod, params: Record<string, unknown> | undefined, key: string | undefined): Promise<unknown> => {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (round === undefined) return broker.request(env.outbox, method, params, signal);
+    requireClientCapability(method, params, capabilities);
+    return round.ask(round.keyFor(method, key), params === undefined ? { method } : { method, params });
+  };
+
+  return {
+    signal,
+    requestId: sources.requestId,
+    method: sources.method,
+    era: env.era,
+    protocolVersion: env.protocolVersion,
+    meta,
+    clientCapabilities: capabilities,
+    clientInfo: env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : undefined,
+    headers: env.headers,
+    auth: env.principal,
+    state: sources.state,
+    get nextState() {
+      return nextState;
+    },
+    setState(data) {
+      nextState = data;
+    },
+    progress(progress, total, message) {
+      // Progress MUST increase and MUST stop once the request completes.
+      if (progressToken === undefined || signal.aborted || !(progress > lastProgress)) return;
+      lastProgress = progress;
+      const params: Record<string, unknown> = { progressToken, progress };
+      if (total !== undefined) params.total = total;
+      if (message !== undefined) params.message = message;
+      env.outbox.send({ jsonrpc: '2.0', method: 'notifications/progress', params });
+    },
+    log(level, data, logger) {
+      if (signal.aborted || LOG_LEVELS.indexOf(level) < threshold) return;
+      const params: Record<string, unknown> = { level, data };
+      if (logger !== undefined) params.logger = logger;
+      env.outbox.send({ jsonrpc: '2.0', method: 'notifications/message', params });
+    },
+    elicit: (params, key) => ask('elicitation/create', params as unknown as Record<string, unknown>, key) as Promise<ElicitResult>,
+    sample: (params, key) => ask('sampling/createMessage', params, key) as Promise<CreateMessageResult>,
+    listRoots: (key) => ask('roots/list', undefined, key) as Promise<ListRootsResult>,
+  };
+}

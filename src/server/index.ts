@@ -1,0 +1,17 @@
+// Public face of the server layer (no HTTP here).
+export { createServer, McpServer } from './server.ts';
+export type { Capabilities, ServerOptions } from './server.ts';
+export { ResourceTemplate } from './registry.ts';
+export type {
+  Completer,
+  ListedResource,
+  PromptConfig,
+  PromptHandler,
+  ResourceConfig,
+  ResourceHandler,
+  TemplateHandler,
+  ToolConfig,
+  ToolHandler,
+} from './registry.ts';
+export type { HandlerContext } from './context.ts';
+export type { Outbox, Principal, RequestEnv } from './outbox.ts';

@@ -1,0 +1,93 @@
+// How a handler asks the client for input. On the 2026 lane (MRTR) an unanswered ask ends the
+// round with an `input_required` result; on the 2025 lane it becomes a server-to-client request.
+import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import type { ClientCapabilities } from '../protocol/types.ts';
+
+export type InputMethod = 'elicitation/create' | 'sampling/createMessage' | 'roots/list';
+
+export interface InputRequest {
+  method: InputMethod;
+  params?: Record<string, unknown>;
+}
+
+const CAPABILITY: Record<InputMethod, 'elicitation' | 'sampling' | 'roots'> = {
+  'elicitation/create': 'elicitation',
+  'sampling/createMessage': 'sampling',
+  'roots/list': 'roots',
+};
+
+const KEY_PREFIX: Record<InputMethod, string> = {
+  'elicitation/create': 'elicitation',
+  'sampling/createMessage': 'sampling',
+  'roots/list': 'roots',
+};
+
+/** A response the client sent for one input request, checked before a handler sees it. */
+export function isValidInputResponse(method: InputMethod, value: unknown): boolean {
+  if (!isJsonObject(value)) return false;
+  switch (method) {
+    case 'elicitation/create':
+      return (
+        (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') &&
+        (value.content === undefined || isJsonObject(value.content))
+      );
+    case 'sampling/createMessage':
+      return (value.role === 'assistant' || value.role === 'user') && value.content !== undefined;
+    case 'roots/list':
+      return Array.isArray(value.roots);
+  }
+}
+
+/** Throws -32021 unless the request declared the capability the input request needs. */
+export function requireClientCapability(
+  method: InputMethod,
+  params: Record<string, unknown> | undefined,
+  capabilities: ClientCapabilities | undefined,
+): void {
+  const name = CAPABILITY[method];
+  const declared = capabilities?.[name];
+  const wantsUrl = method === 'elicitation/create' && params?.mode === 'url';
+  const urlDeclared = isJsonObject(declared) && isJsonObject(declared.url);
+  if (declared !== undefined && (!wantsUrl || urlDeclared)) return;
+  const required = wantsUrl ? { elicitation: { url: {} } } : { [name]: {} };
+  throw new McpError(
+    ErrorCode.MissingRequiredClientCapability,
+    `Server requires the ${wantsUrl ? 'elicitation.url' : name} capability for this request; declare it in _meta["io.modelcontextprotocol/clientCapabilities"] to use this feature.`,
+    { requiredCapabilities: required },
+  );
+}
+
+/**
+ * One MRTR round: answers gathered so far, and the asks this run of the handler left unanswered.
+ * Auto keys follow call order, so a deterministic handler asks with the same keys every round.
+ */
+export class InputRound {
+  readonly answers: Record<string, unknown>;
+  readonly pending = new Map<string, InputRequest>();
+  readonly #counters = new Map<InputMethod, number>();
+  #onFirstAsk: (() => void) | undefined;
+  readonly asked: Promise<void>;
+
+  constructor(answers: Record<string, unknown>) {
+    this.answers = answers;
+    this.asked = new Promise((resolve) => (this.#onFirstAsk = resolve));
+  }
+
+  keyFor(method: InputMethod, key: string | undefined): string {
+    if (key !== undefined) return key;
+    const n = (this.#counters.get(method) ?? 0) + 1;
+    this.#counters.set(method, n);
+    return `${KEY_PREFIX[method]}-${n}`;
+  }
+
+  /** Resolves with the answer when this round has one; otherwise records the ask and never settles. */
+  ask(key: string, request: InputRequest): Promise<unknown> {
+    const answer = this.answers[key];
+    if (answer !== undefined && isValidInputResponse(request.method, answer)) return Promise.resolve(answer);
+    this.pending.set(key, request);
+    this.#onFirstAsk?.();
+    this.#onFirstAsk = undefined;
+    // The handler is abandoned (its signal aborts) once the round ends; it never sees an answer.
+    return new Promise(() => {});
+  }
+}

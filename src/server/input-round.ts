@@ -1,0 +1,105 @@
+// Runs a tools/call, prompts/get or resources/read handler so it may ask for input: on the 2026
+// lane through sealed MRTR rounds, on the 2025 lane through server-to-client requests.
+import { createRequestStateSealer } from '../mrtr/request-state.ts';
+import type { RequestStateBinding } from '../mrtr/request-state.ts';
+import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import type { JsonRpcId } from '../protocol/jsonrpc.ts';
+import type { Store } from '../store/store.ts';
+import type { ClientRequestBroker } from './client-requests.ts';
+import { createHandlerContext } from './context.ts';
+import type { HandlerContext } from './context.ts';
+import { InputRound } from './input-requests.ts';
+import type { RequestEnv } from './outbox.ts';
+
+export type Sealer = ReturnType<typeof createRequestStateSealer>;
+
+export interface RoundDeps {
+  sealer: Sealer;
+  store: Store;
+  broker: ClientRequestBroker;
+  loggingEnabled: boolean;
+}
+
+export interface RoundCall {
+  env: RequestEnv;
+  requestId: JsonRpcId;
+  method: string;
+  name: string;
+  args: unknown;
+  params: Record<string, unknown>;
+}
+
+export type RoundOutcome<T> =
+  | { kind: 'complete'; value: T }
+  | { kind: 'input_required'; inputRequests: Record<string, unknown>; requestState: string };
+
+const ROUND_ENDED = 'input_required: the handler asked for input and will be run again with the answers';
+
+function invalid(message: string): McpError {
+  return new McpError(ErrorCode.InvalidParams, message);
+}
+
+async function openState(deps: RoundDeps, call: RoundCall, binding: RequestStateBinding) {
+  const token = call.params.requestState;
+  if (token === undefined) return { answers: {}, pending: [] as string[], data: undefined };
+  if (typeof token !== 'string') throw invalid('requestState must be the string the server sent; start the call again without it.');
+  const opened = await deps.sealer.open(token, binding);
+  if (!opened.ok) throw invalid(`Invalid requestState (${opened.reason}): ${opened.message}`);
+  // MRTR: requestState is single-use, enforced server-side.
+  if (!(await deps.store.claim(`requestState:${opened.id}`, opened.expiresAt))) {
+    throw invalid('This requestState was already used; start the call again without requestState and inputResponses.');
+  }
+  const data = isJsonObject(opened.payload.data) ? opened.payload.data : {};
+  const pending = Array.isArray(data.pending) ? (data.pending as string[]) : [];
+  return { answers: { ...opened.payload.answers }, pending, data: data.state };
+}
+
+export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx: HandlerContext) => Promise<T>): Promise<RoundOutcome<T>> {
+  const { env } = call;
+  const meta: Record<string, unknown> = isJsonObject(call.params._meta) ? call.params._meta : {};
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(env.signal.reason);
+  if (env.signal.aborted) controller.abort(env.signal.reason);
+  else env.signal.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    if (env.era === 'legacy') {
+      const ctx = createHandlerContext({ ...call, meta, signal: controller.signal, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined });
+      return { kind: 'complete', value: await invoke(ctx) };
+    }
+
+    const binding: RequestStateBinding = { method: call.method, name: call.name, args: call.args, principal: env.principal?.subject };
+    const opened = await openState(deps, call, binding);
+    const responses = call.params.inputResponses;
+    if (isJsonObject(responses)) {
+      // Only answers to what was asked count; extra keys are ignored (SHOULD).
+      const accepted = call.params.requestState === undefined ? Object.keys(responses) : opened.pending;
+      for (const key of accepted) if (responses[key] !== undefined) opened.answers[key] = responses[key];
+    }
+    const round = new InputRound(opened.answers);
+    const ctx = createHandlerContext({ ...call, meta, signal: controller.signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data });
+
+    const asked = round.asked.then(
+      // One macrotask lets asks made together (Promise.all) join the same round.
+      () => new Promise<'asked'>((resolve) => setTimeout(() => resolve('asked'), 0)),
+    );
+    const running = invoke(ctx).then((value) => ({ value }));
+    const winner = await Promise.race([running, asked]);
+    if (winner !== 'asked') return { kind: 'complete', value: winner.value };
+    // The abandoned run may still settle, e.g. by reacting to its aborted signal: nobody awaits it.
+    running.catch(() => undefined);
+
+    controller.abort(new Error(ROUND_ENDED));
+    const inputRequests: Record<string, unknown> = {};
+    const answers: Record<string, unknown> = {};
+    for (const [key, request] of round.pending) inputRequests[key] = request;
+    for (const [key, value] of Object.entries(round.answers)) if (!round.pending.has(key)) answers[key] = value;
+    const requestState = await deps.sealer.seal(
+      { answers, data: { pending: [...round.pending.keys()], state: ctx.nextState } },
+      binding,
+    );
+    return { kind: 'input_required', inputRequests, requestState };
+  } finally {
+    env.signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,64 @@
+// `subscriptions/listen` (2026-07-28 `basic/patterns/subscriptions.mdx`): acknowledge the honoured
+// subset first, then forward matching bus events, each tagged with the subscription id.
+import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcId } from '../protocol/jsonrpc.ts';
+import { MetaKey } from '../protocol/revisions.ts';
+import type { Bus, ServerEvent } from '../store/store.ts';
+import type { RequestEnv } from './outbox.ts';
+
+interface Honoured {
+  toolsListChanged?: true;
+  promptsListChanged?: true;
+  resourcesListChanged?: true;
+  resourceSubscriptions?: string[];
+}
+
+function honour(requested: JsonObject, capabilities: JsonObject): Honoured {
+  const has = (area: string, flag: string) => isJsonObject(capabilities[area]) && (capabilities[area] as JsonObject)[flag] === true;
+  const honoured: Honoured = {};
+  if (requested.toolsListChanged === true && has('tools', 'listChanged')) honoured.toolsListChanged = true;
+  if (requested.promptsListChanged === true && has('prompts', 'listChanged')) honoured.promptsListChanged = true;
+  if (requested.resourcesListChanged === true && has('resources', 'listChanged')) honoured.resourcesListChanged = true;
+  const uris = requested.resourceSubscriptions;
+  if (Array.isArray(uris) && has('resources', 'subscribe')) {
+    honoured.resourceSubscriptions = uris.filter((uri): uri is string => typeof uri === 'string');
+  }
+  return honoured;
+}
+
+function wants(honoured: Honoured, event: ServerEvent): boolean {
+  switch (event.type) {
+    case 'tools/list_changed':
+      return honoured.toolsListChanged === true;
+    case 'prompts/list_changed':
+      return honoured.promptsListChanged === true;
+    case 'resources/list_changed':
+      return honoured.resourcesListChanged === true;
+    case 'resources/updated':
+      return honoured.resourceSubscriptions?.includes(event.uri) === true;
+  }
+}
+
+/** Holds the stream open until the client closes it (or the host ends it), then answers the listen result. */
+export async function listen(id: JsonRpcId, params: JsonObject, env: RequestEnv, bus: Bus, capabilities: JsonObject): Promise<JsonObject> {
+  if (!isJsonObject(params.notifications)) {
+    throw new McpError(ErrorCode.InvalidParams, 'subscriptions/listen needs params.notifications, e.g. {"toolsListChanged": true}.');
+  }
+  const honoured = honour(params.notifications, capabilities);
+  const tag = { [MetaKey.subscriptionId]: id };
+  env.outbox.send({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: tag, notifications: honoured } });
+  const unsubscribe = bus.subscribe((event) => {
+    if (env.signal.aborted || !wants(honoured, event)) return;
+    const eventParams: JsonObject = event.type === 'resources/updated' ? { _meta: tag, uri: event.uri } : { _meta: tag };
+    env.outbox.send({ jsonrpc: '2.0', method: `notifications/${event.type}`, params: eventParams });
+  });
+  try {
+    await new Promise<void>((resolve) => {
+      if (env.signal.aborted) resolve();
+      else env.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    unsubscribe();
+  }
+  return { _meta: tag };
+}

@@ -1,0 +1,428 @@
+// The authoring API and the stateless dispatcher: registrations compile once; each message is then
+// parsed params → handler → result, with no per-request server, transport or validator.
+import { createRequestStateSealer } from '../mrtr/request-state.ts';
+import type { RequestStateOptions } from '../mrtr/request-state.ts';
+import { formatIssues } from '../schema/compile.ts';
+import type { SchemaInput } from '../schema/compile.ts';
+import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import { LEGACY_VERSIONS, MODERN_VERSION, MetaKey, isLegacyVersion, isLogLevel } from '../protocol/revisions.ts';
+import type { CallToolResult, Icon, Implementation } from '../protocol/types.ts';
+import { MemoryBus, MemoryStore } from '../store/memory.ts';
+import type { Bus, ServerEvent, Store } from '../store/store.ts';
+import { ClientRequestBroker } from './client-requests.ts';
+import { createHandlerContext } from './context.ts';
+import type { HandlerContext } from './context.ts';
+import { runRound } from './input-round.ts';
+import type { RoundDeps, RoundOutcome } from './input-round.ts';
+import { listen } from './listen.ts';
+import type { Principal, RequestEnv } from './outbox.ts';
+import { pageOf } from './pagination.ts';
+import { compilePrompt, compileResource, compileTemplate, compileTool, ResourceTemplate } from './registry.ts';
+import type {
+  CompiledPrompt,
+  CompiledResource,
+  CompiledTemplateEntry,
+  CompiledTool,
+  PromptConfig,
+  PromptHandler,
+  ResourceConfig,
+  ResourceHandler,
+  TemplateHandler,
+  ToolConfig,
+  ToolHandler,
+} from './registry.ts';
+
+export interface ServerOptions {
+  name: string;
+  version: string;
+  title?: string;
+  description?: string;
+  websiteUrl?: string;
+  icons?: Icon[];
+  instructions?: string;
+  /** Declare the (deprecated in 2026-07-28) logging capability, so `ctx.log` can emit. Default true. */
+  logging?: boolean;
+  /** `ttlMs`/`cacheScope` on discover, list and read results. Default `{ ttlMs: 0, cacheScope: 'public' }`. */
+  cache?: { ttlMs?: number; cacheScope?: 'public' | 'private' };
+  /** Items per list page. Default 100. */
+  pageSize?: number;
+  /** Keys and lifetime for sealed MRTR `requestState`. Instances behind one load balancer must share keys. */
+  requestState?: RequestStateOptions;
+  /** Shared state (single-use `requestState`); in-memory by default. */
+  store?: Store;
+  /** Fan-out of change notifications to `subscriptions/listen` streams; in-memory by default. */
+  bus?: Bus;
+  /** 2025 lane: how long a handler waits for the client to answer a server-to-client request. Default 30 s. */
+  clientRequestTimeoutMs?: number;
+  /** Receives what went wrong inside a handler; the client only sees a generic message. */
+  onError?: (error: unknown, info: { method: string; requestId: JsonRpcId }) => void;
+}
+
+export interface Capabilities extends JsonObject {}
+
+type Method = (request: JsonRpcRequest, params: JsonObject, env: RequestEnv) => Promise<JsonObject>;
+
+function invalidParams(message: string, data?: unknown): McpError {
+  return new McpError(ErrorCode.InvalidParams, message, data);
+}
+
+function requireString(params: JsonObject, field: string, what: string): string {
+  const value = params[field];
+  if (typeof value !== 'string' || value === '') throw invalidParams(`params.${field} must be a non-empty string naming the ${what}.`);
+  return value;
+}
+
+export class McpServer {
+  readonly info: Implementation;
+  readonly #options: ServerOptions;
+  readonly #tools = new Map<string, CompiledTool>();
+  readonly #resources = new Map<string, CompiledResource>();
+  readonly #templates: CompiledTemplateEntry[] = [];
+  readonly #prompts = new Map<string, CompiledPrompt>();
+  readonly #round: RoundDeps;
+  readonly #bus: Bus;
+  readonly #pageSize: number;
+  readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' };
+  readonly #methods: Record<string, Method>;
+  #listCache = new Map<string, JsonObject>();
+
+  constructor(options: ServerOptions) {
+    if (!options?.name || !options.version) throw new TypeError('createServer needs { name, version }, e.g. createServer({ name: "my-server", version: "1.0.0" }).');
+    this.#options = options;
+    const { name, version, title, description, websiteUrl, icons } = options;
+    this.info = JSON.parse(JSON.stringify({ name, version, title, description, websiteUrl, icons }));
+    this.#bus = options.bus ?? new MemoryBus();
+    this.#pageSize = options.pageSize ?? 100;
+    this.#cache = { ttlMs: options.cache?.ttlMs ?? 0, cacheScope: options.cache?.cacheScope ?? 'public' };
+    this.#round = {
+      sealer: createRequestStateSealer(options.requestState),
+      store: options.store ?? new MemoryStore(),
+      broker: new ClientRequestBroker(options.clientRequestTimeoutMs ?? 30_000),
+      loggingEnabled: options.logging !== false,
+    };
+    this.#methods = {
+      'server/discover': async () => this.#discover(),
+      initialize: async (_req, params) => this.#initialize(params),
+      ping: async () => ({}),
+      'logging/setLevel': async (_req, params) => {
+        if (!isLogLevel(params.level)) throw invalidParams('params.level must be one of debug, info, notice, warning, error, critical, alert, emergency.');
+        return {};
+      },
+      'tools/list': async (_req, params, env) => this.#list('tools', [...this.#tools.values()], params, env),
+      'tools/call': (req, params, env) => this.#callTool(req, params, env),
+      'resources/list': (_req, params, env) => this.#listResources(params, env),
+      'resources/templates/list': async (_req, params, env) => this.#list('resourceTemplates', this.#templates, params, env),
+      'resources/read': (req, params, env) => this.#readResource(req, params, env),
+      'resources/subscribe': async (_req, params) => (requireString(params, 'uri', 'resource'), {}),
+      'resources/unsubscribe': async (_req, params) => (requireString(params, 'uri', 'resource'), {}),
+      'prompts/list': async (_req, params, env) => this.#list('prompts', [...this.#prompts.values()], params, env),
+      'prompts/get': (req, params, env) => this.#getPrompt(req, params, env),
+      'completion/complete': (req, params, env) => this.#complete(req, params, env),
+      'subscriptions/listen': (req, params, env) => listen(req.id, params, env, this.#bus, this.#capabilities(env.era)),
+    };
+  }
+
+  registerTool<In extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<In>, handler: ToolHandler<In>): { remove(): void } {
+    if (this.#tools.has(name)) throw new TypeError(`Tool "${name}" is already registered; tool names must be unique.`);
+    this.#tools.set(name, compileTool(name, config as ToolConfig, handler as ToolHandler<unknown>));
+    return this.#changed('tools/list_changed', () => this.#tools.delete(name));
+  }
+
+  registerResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): { remove(): void };
+  registerResource(name: string, template: ResourceTemplate, config: ResourceConfig, handler: TemplateHandler): { remove(): void };
+  registerResource(name: string, target: string | ResourceTemplate, config: ResourceConfig, handler: ResourceHandler | TemplateHandler): { remove(): void } {
+    if (target instanceof ResourceTemplate) {
+      const entry = compileTemplate(name, target, config, handler as TemplateHandler);
+      this.#templates.push(entry);
+      return this.#changed('resources/list_changed', () => this.#templates.splice(this.#templates.indexOf(entry), 1));
+    }
+    if (this.#resources.has(target)) throw new TypeError(`Resource "${target}" is already registered.`);
+    this.#resources.set(target, compileResource(name, target, config, handler as ResourceHandler));
+    return this.#changed('resources/list_changed', () => this.#resources.delete(target));
+  }
+
+  registerPrompt<Args extends SchemaInput | undefined = undefined>(name: string, config: PromptConfig<Args>, handler: PromptHandler<Args>): { remove(): void } {
+    if (this.#prompts.has(name)) throw new TypeError(`Prompt "${name}" is already registered; prompt names must be unique.`);
+    this.#prompts.set(name, compilePrompt(name, config as PromptConfig, handler as PromptHandler<unknown>));
+    return this.#changed('prompts/list_changed', () => this.#prompts.delete(name));
+  }
+
+  /** Tells every `subscriptions/listen` stream that asked for it (on every instance sharing the bus). */
+  notify(event: ServerEvent): Promise<void> {
+    if (event.type !== 'resources/updated') this.#listCache.clear();
+    return this.#bus.publish(event);
+  }
+
+  /** `x-mcp-header` parameters of a tool, for the HTTP layer's header checks. */
+  headerParams(toolName: string): CompiledTool['headerParams'] | undefined {
+    return this.#tools.get(toolName)?.headerParams;
+  }
+
+  /** Answers one request. Never throws: protocol failures come back as JSON-RPC errors. */
+  async handle(request: JsonRpcRequest, env: RequestEnv): Promise<JsonRpcResponse> {
+    const method = this.#methods[request.method];
+    try {
+      if (!method || !this.#offers(request.method, env)) {
+        throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}. Call server/discover (or initialize on 2025 revisions) to see what this server offers.`);
+      }
+      const result = await method(request, request.params ?? {}, env);
+      return { jsonrpc: '2.0', id: request.id, result: this.#finish(result, env) };
+    } catch (error) {
+      return { jsonrpc: '2.0', id: request.id, error: this.#toWireError(error, request) };
+    }
+  }
+
+  /** Client notifications change nothing on a stateless server; they are accepted and dropped. */
+  handleNotification(_notification: JsonRpcNotification): void {}
+
+  /** 2025 lane: routes a client's response to the handler waiting for it, if that handler runs here. */
+  deliverResponse(response: JsonRpcResponse): boolean {
+    return this.#round.broker.deliver(response);
+  }
+
+  #changed(event: 'tools/list_changed' | 'resources/list_changed' | 'prompts/list_changed', remove: () => void): { remove(): void } {
+    void this.notify({ type: event });
+    return {
+      remove: () => {
+        remove();
+        void this.notify({ type: event });
+      },
+    };
+  }
+
+  #offers(method: string, env: RequestEnv): boolean {
+    const modern = env.era === 'modern';
+    if (modern ? LEGACY_ONLY.has(method) : method === 'server/discover' || method === 'subscriptions/listen') return false;
+    const area = method.slice(0, method.indexOf('/'));
+    const caps = this.#capabilities(env.era);
+    if (area === 'tools' || area === 'prompts' || area === 'resources') return caps[area] !== undefined;
+    if (area === 'completion') return caps.completions !== undefined;
+    if (area === 'logging') return caps.logging !== undefined;
+    return true;
+  }
+
+  #capabilities(era: 'modern' | 'legacy'): Capabilities {
+    const caps: Capabilities = {};
+    // 2025 lane: there is no GET stream to carry list_changed, so it is not promised there.
+    const listChanged = era === 'modern';
+    if (this.#tools.size > 0) caps.tools = { listChanged };
+    if (this.#prompts.size > 0) caps.prompts = { listChanged };
+    if (this.#resources.size > 0 || this.#templates.length > 0) caps.resources = { subscribe: true, listChanged };
+    if (this.#prompts.size > 0 || this.#templates.length > 0) caps.completions = {};
+    if (this.#round.loggingEnabled) caps.logging = {};
+    return caps;
+  }
+
+  #finish(result: JsonObject, env: RequestEnv): JsonObject {
+    if (env.era === 'legacy') return result;
+    const meta = isJsonObject(result._meta) ? result._meta : {};
+    return { ...result, resultType: result.resultType ?? 'complete', _meta: { ...meta, [MetaKey.serverInfo]: this.info } };
+  }
+
+  #toWireError(error: unknown, request: JsonRpcRequest) {
+    if (error instanceof McpError) return error.toJSON();
+    this.#reportError(error, request);
+    return { code: ErrorCode.InternalError, message: 'Internal error: the server failed while handling this request. Retrying may help; if not, report it to the server operator.' };
+  }
+
+  #reportError(error: unknown, request: JsonRpcRequest): void {
+    try {
+      this.#options.onError?.(error, { method: request.method, requestId: request.id });
+    } catch {
+      // An onError hook that throws must not turn a handled failure into a crash.
+    }
+  }
+
+  #cacheFields(env: RequestEnv): JsonObject {
+    return env.era === 'modern' ? { ttlMs: this.#cache.ttlMs, cacheScope: this.#cache.cacheScope } : {};
+  }
+
+  #discover(): JsonObject {
+    const result: JsonObject = {
+      supportedVersions: [MODERN_VERSION],
+      capabilities: this.#capabilities('modern'),
+      ttlMs: this.#cache.ttlMs,
+      cacheScope: this.#cache.cacheScope,
+    };
+    if (this.#options.instructions) result.instructions = this.#options.instructions;
+    return result;
+  }
+
+  #initialize(params: JsonObject): JsonObject {
+    const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : '';
+    const result: JsonObject = {
+      protocolVersion: isLegacyVersion(requested) ? requested : LEGACY_VERSIONS[0],
+      capabilities: this.#capabilities('legacy'),
+      serverInfo: this.info,
+    };
+    if (this.#options.instructions) result.instructions = this.#options.instructions;
+    return result;
+  }
+
+  #list(key: string, items: readonly { definition: JsonObject }[], params: JsonObject, env: RequestEnv): JsonObject {
+    const cacheKey = `${key}|${env.era}|${String(params.cursor ?? '')}`;
+    const cached = this.#listCache.get(cacheKey);
+    if (cached) return cached;
+    const page = pageOf(items, params.cursor, this.#pageSize);
+    const result: JsonObject = { [key]: page.items.map((item) => item.definition), ...this.#cacheFields(env) };
+    if (page.nextCursor !== undefined) result.nextCursor = page.nextCursor;
+    this.#listCache.set(cacheKey, result);
+    return result;
+  }
+
+  async #listResources(params: JsonObject, env: RequestEnv): Promise<JsonObject> {
+    const listing = this.#templates.filter((t) => t.template.list);
+    if (listing.length === 0) return this.#list('resources', [...this.#resources.values()], params, env);
+    const ctx = this.#plainContext('resources/list', 0, params, env);
+    const dynamic = await Promise.all(listing.map((t) => t.template.list!(ctx)));
+    const items = [...this.#resources.values()].map((r) => r.definition).concat(dynamic.flat() as unknown as JsonObject[]);
+    const page = pageOf(items, params.cursor, this.#pageSize);
+    const result: JsonObject = { resources: page.items, ...this.#cacheFields(env) };
+    if (page.nextCursor !== undefined) result.nextCursor = page.nextCursor;
+    return result;
+  }
+
+  #plainContext(method: string, requestId: JsonRpcId, params: JsonObject, env: RequestEnv): HandlerContext {
+    const meta: JsonObject = isJsonObject(params._meta) ? params._meta : {};
+    return createHandlerContext({ env, requestId, method, meta, signal: env.signal, round: undefined, broker: this.#round.broker, loggingEnabled: this.#round.loggingEnabled, state: undefined });
+  }
+
+  #inputRequired<T>(outcome: RoundOutcome<T>, complete: (value: T) => JsonObject | Promise<JsonObject>): JsonObject | Promise<JsonObject> {
+    if (outcome.kind === 'complete') return complete(outcome.value);
+    return { resultType: 'input_required', inputRequests: outcome.inputRequests, requestState: outcome.requestState };
+  }
+
+  async #callTool(request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
+    const name = requireString(params, 'name', 'tool');
+    const tool = this.#tools.get(name);
+    if (!tool) throw invalidParams(`Unknown tool "${name}". Call tools/list to see the available tools.`);
+    const raw = params.arguments ?? {};
+    if (!isJsonObject(raw)) return toolError(`Invalid arguments for tool "${name}": arguments must be a JSON object.`);
+    let args: unknown = raw;
+    if (tool.input) {
+      const checked = await tool.input.validate(raw);
+      if (!checked.ok) return toolError(`Invalid arguments for tool "${name}":\n${formatIssues(checked.issues)}`);
+      args = checked.value;
+    }
+    let outcome: RoundOutcome<CallToolResult>;
+    try {
+      outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, async (ctx) => tool.handler(args as never, ctx));
+    } catch (error) {
+      if (error instanceof McpError) throw error;
+      this.#reportError(error, request);
+      // A tool that throws becomes an isError result the model can read; only the message travels.
+      return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`);
+    }
+    return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result, env));
+  }
+
+  async #checkToolResult(tool: CompiledTool, result: CallToolResult, env: RequestEnv): Promise<JsonObject> {
+    if (!isJsonObject(result)) throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned no result object.`);
+    const out: JsonObject = { ...result, content: result.content ?? [] };
+    if (tool.output && !result.isError) {
+      if (result.structuredContent === undefined) {
+        throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" declares an outputSchema but returned no structuredContent.`);
+      }
+      const checked = await tool.output.validate(result.structuredContent);
+      if (!checked.ok) throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned structuredContent that does not match its outputSchema:\n${formatIssues(checked.issues)}`);
+    }
+    // Tools SHOULD mirror structured results as text for clients that only read content.
+    if (result.structuredContent !== undefined && (out.content as unknown[]).length === 0) {
+      out.content = [{ type: 'text', text: JSON.stringify(result.structuredContent) }];
+    }
+    void env;
+    return out;
+  }
+
+  async #readResource(request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
+    const uri = requireString(params, 'uri', 'resource');
+    const exact = this.#resources.get(uri);
+    let invoke: ((ctx: HandlerContext) => Promise<unknown>) | undefined;
+    if (exact) invoke = async (ctx) => exact.handler(new URL(uri), ctx);
+    else {
+      for (const entry of this.#templates) {
+        const variables = entry.matcher.match(uri);
+        if (variables) {
+          invoke = async (ctx) => entry.handler(new URL(uri), variables, ctx);
+          break;
+        }
+      }
+    }
+    if (!invoke) {
+      // SEP-2164: 2026 reports an unknown resource as InvalidParams; 2025 used -32002.
+      const code = env.era === 'modern' ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound;
+      throw new McpError(code, `Resource not found: ${uri}. Call resources/list or resources/templates/list to see what can be read.`, { uri });
+    }
+    const outcome = await this.#guard(request, () => runRound(this.#round, { env, requestId: request.id, method: request.method, name: uri, args: { uri }, params }, invoke));
+    return this.#inputRequired(outcome, (value) => ({ ...this.#cacheFields(env), ...(value as JsonObject) }));
+  }
+
+  async #getPrompt(request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
+    const name = requireString(params, 'name', 'prompt');
+    const prompt = this.#prompts.get(name);
+    if (!prompt) throw invalidParams(`Unknown prompt "${name}". Call prompts/list to see the available prompts.`);
+    const raw = params.arguments ?? {};
+    if (!isJsonObject(raw)) throw invalidParams(`Invalid arguments for prompt "${name}": arguments must be an object of strings.`);
+    let args: unknown = raw;
+    if (prompt.args) {
+      const checked = await prompt.args.validate(raw);
+      if (!checked.ok) throw invalidParams(`Invalid arguments for prompt "${name}":\n${formatIssues(checked.issues)}`);
+      args = checked.value;
+    }
+    const outcome = await this.#guard(request, () => runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, async (ctx) => prompt.handler(args as never, ctx)));
+    return this.#inputRequired(outcome, (value) => value as unknown as JsonObject);
+  }
+
+  async #complete(request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
+    const ref = params.ref;
+    const argument = params.argument;
+    if (!isJsonObject(ref) || !isJsonObject(argument) || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
+      throw invalidParams('completion/complete needs params.ref ({type:"ref/prompt",name} or {type:"ref/resource",uri}) and params.argument {name, value}.');
+    }
+    let completers: Readonly<Record<string, import('./registry.ts').Completer>>;
+    if (ref.type === 'ref/prompt') {
+      const prompt = this.#prompts.get(String(ref.name));
+      if (!prompt) throw invalidParams(`Unknown prompt "${String(ref.name)}" in completion ref.`);
+      completers = prompt.complete;
+    } else if (ref.type === 'ref/resource') {
+      const template = this.#templates.find((t) => t.template.uriTemplate === ref.uri);
+      if (!template) throw invalidParams(`Unknown resource template "${String(ref.uri)}" in completion ref.`);
+      completers = template.template.complete;
+    } else {
+      throw invalidParams('params.ref.type must be "ref/prompt" or "ref/resource".');
+    }
+    const completer = completers[argument.name];
+    const context = isJsonObject(params.context) && isJsonObject(params.context.arguments) ? (params.context.arguments as Record<string, string>) : {};
+    const values = completer
+      ? await this.#guard(request, () => Promise.resolve(completer(argument.value as string, { arguments: context }, this.#plainContext(request.method, request.id, params, env))))
+      : [];
+    const completion: JsonObject = { values: values.slice(0, 100) };
+    if (values.length > 100) Object.assign(completion, { total: values.length, hasMore: true });
+    return { completion };
+  }
+
+  /** Runs a non-tool handler: an unexpected throw becomes a generic -32603, its cause goes to onError. */
+  async #guard<T>(request: JsonRpcRequest, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof McpError) throw error;
+      this.#reportError(error, request);
+      throw new McpError(ErrorCode.InternalError, `Internal error while handling ${request.method}; the server operator can find the cause in its logs.`);
+    }
+  }
+}
+
+const LEGACY_ONLY: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
+
+function toolError(text: string): JsonObject {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Creates a server. Register tools, resources and prompts on it once, at module scope. */
+export function createServer(options: ServerOptions): McpServer {
+  return new McpServer(options);
+}
+
+export type { Principal };
