@@ -83,7 +83,9 @@ export function compileString(c: Compiler, s: Schema, ptr: string): Check | unde
   }
   if (s.pattern !== undefined) {
     const re = compileRegExp(c, s.pattern, child(ptr, 'pattern'));
-    const message = `must match pattern ${quote(s.pattern, 200)}`;
+    // Shown raw rather than JSON-quoted: doubled backslashes would mislead the model fixing its input.
+    const raw = s.pattern as string;
+    const message = `must match pattern "${raw.length > 200 ? `${raw.slice(0, 199)}…` : raw}"`;
     checks.push((v, ctx) => {
       if (!re.test(v as string)) report(ctx, message);
     });

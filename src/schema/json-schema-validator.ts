@@ -1,5 +1,7 @@
 // Compiles a JSON Schema (2020-12, with draft-07/04 spellings) once into a tree of closures;
 // validating a request is then a walk of the instance only, never of the schema.
+// Not supported (treated as annotations, i.e. they accept anything): unevaluatedProperties,
+// unevaluatedItems, $dynamicRef/$recursiveRef, and $ref relative to a nested $id.
 import { compileArray, compileNumber, compileObject, compileString } from './json-schema-keywords.ts';
 import {
   child,
