@@ -1,0 +1,42 @@
+// The official conformance suite (pinned @modelcontextprotocol/conformance) against the fixture
+// server on Node: 2026-07-28 with an empty baseline, the 2025 revisions with a reasoned one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMcpApp } from '../../src/http/index.ts';
+import { createConformanceServer } from '../fixtures/conformance-server.ts';
+import { serveApp } from '../support/serve.ts';
+import type { Served } from '../support/serve.ts';
+import { expectedFailuresFile, runConformance } from './run-conformance.ts';
+
+let served: Served;
+
+beforeAll(async () => {
+  served = await serveApp((options) => createMcpApp(createConformanceServer(), options));
+});
+afterAll(() => served.close());
+
+describe('official conformance suite', () => {
+  it('passes every scored 2026-07-28 server scenario with an empty expected-failures file', { timeout: 240_000 }, async () => {
+    const run = await runConformance(served.url, ['--requirements', '2026-07-28', '--expected-failures', expectedFailuresFile('2026-07-28')]);
+    expect(run.output).toContain('Baseline check passed');
+    expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+    for (const scenario of ['server-stateless', 'caching', 'tools-call-with-progress', 'input-required-result-tampered-state', 'dns-rebinding-protection']) {
+      expect(run.scenarios.get(scenario)?.[1], scenario).toBe(0);
+    }
+    expect(run.scenarios.get('server-stateless')?.[0]).toBeGreaterThanOrEqual(30);
+  });
+
+  it('passes every 2026-07-28 scenario of the full suite, pending header-validation ones included', { timeout: 240_000 }, async () => {
+    const run = await runConformance(served.url, ['--suite', 'all', '--spec-version', '2026-07-28', '--expected-failures', expectedFailuresFile('2026-07-28')]);
+    expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+    expect(run.scenarios.get('http-header-validation')).toEqual([14, 0]);
+    expect(run.scenarios.get('http-custom-header-server-validation')).toEqual([10, 0]);
+  });
+
+  it.each(['2025-11-25', '2025-06-18'])('passes the %s server scenarios except the baselined session ones', { timeout: 240_000 }, async (revision) => {
+    const run = await runConformance(served.url, ['--suite', 'all', '--spec-version', revision, '--expected-failures', expectedFailuresFile(revision)]);
+    expect(run.output).toContain('Baseline check passed');
+    expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+    expect(run.scenarios.get('tools-call-elicitation')?.[1]).toBe(0);
+    expect(run.scenarios.get('server-initialize')?.[1]).toBe(0);
+  });
+});
