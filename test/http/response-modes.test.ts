@@ -1,0 +1,105 @@
+// Response modes negotiated per request: JSON when nothing streams, SSE from the first
+// notification, JSON Lines on request; each message flushed while the handler still runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMcpApp } from '../../src/http/index.ts';
+import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
+import type { Probe } from '../fixtures/behaviour-server.ts';
+import { post, readMessages } from '../support/raw-client.ts';
+import { serveApp } from '../support/serve.ts';
+import type { Served } from '../support/serve.ts';
+
+let probe: Probe;
+let served: Served;
+
+beforeAll(async () => {
+  probe = createProbe();
+  served = await serveApp((options) => createMcpApp(createBehaviourServer(probe), { ...options, keepAliveMs: 50 }));
+});
+afterAll(() => served.close());
+
+const progressMeta = { progressToken: 'tok' };
+
+describe.each([
+  ['SSE', 'application/json, text/event-stream', 'text/event-stream'],
+  ['JSON Lines', 'application/json, text/event-stream, application/jsonl', 'application/jsonl'],
+  ['JSON Lines (x-ndjson alias)', 'application/json, application/x-ndjson', 'application/jsonl'],
+  ['JSON Lines (json-lines alias)', 'application/json, application/json-lines', 'application/jsonl'],
+])('%s', (_name, accept, contentType) => {
+  it('delivers the first notification before the handler finishes, then the result', async () => {
+    const gated = createProbe();
+    const server = await serveApp((options) => createMcpApp(createBehaviourServer(gated), options));
+    try {
+      const response = await post(server.url, 'tools/call', { params: { name: 'gated', arguments: {} }, meta: progressMeta, headers: { accept } });
+      expect(response.headers.get('content-type')).toBe(contentType);
+      expect(response.headers.get('x-accel-buffering')).toBe('no');
+      const seen: string[] = [];
+      for await (const message of readMessages(response)) {
+        seen.push(message.method ?? `result:${message.result?.content?.[0]?.text}`);
+        // The handler is parked on the gate: this notification can only have come out mid-call.
+        if (seen.length === 1) gated.release();
+      }
+      expect(seen).toEqual(['notifications/progress', 'notifications/progress', 'result:released']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('mode choice', () => {
+  it('answers plain JSON when the handler sends nothing before its result, even if the client asked for JSON Lines', async () => {
+    const response = await post(served.url, 'tools/call', { params: { name: 'stubborn', arguments: {} }, headers: { accept: 'application/json, application/jsonl' } });
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await response.json()).result.content[0].text).toBe('finally');
+  });
+
+  it('never picks JSON Lines unless the client lists it', async () => {
+    const response = await post(served.url, 'tools/call', { params: { name: 'quiet_wait', arguments: {} }, meta: progressMeta, headers: { accept: '*/*' } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    await response.body?.cancel();
+  });
+
+  it('sends SSE keep-alive comments while a streamed call is quiet', async () => {
+    const response = await post(served.url, 'tools/call', { params: { name: 'quiet_wait', arguments: {} }, meta: progressMeta });
+    const text = await response.text();
+    expect(text).toContain(': keep-alive');
+    expect(text.indexOf(': keep-alive')).toBeLessThan(text.indexOf('"result"'));
+  });
+});
+
+describe('cancellation and limits', () => {
+  it('treats a closed response stream as cancellation and aborts the handler signal', async () => {
+    const controller = new AbortController();
+    const response = await post(served.url, 'tools/call', { params: { name: 'watch_cancel', arguments: {} }, meta: progressMeta, signal: controller.signal });
+    const messages = readMessages(response);
+    expect((await messages.next()).value.method).toBe('notifications/progress');
+    controller.abort();
+    await expect.poll(() => probe.cancelled, { timeout: 2000 }).toBe(true);
+  });
+
+  it('answers a clear error when a handler outlives timeoutMs, without waiting for it', async () => {
+    const limited = await serveApp((options) => createMcpApp(createBehaviourServer(createProbe()), { ...options, timeoutMs: 100 }));
+    try {
+      const response = await post(limited.url, 'tools/call', { params: { name: 'stubborn', arguments: {} } });
+      const body = await response.json();
+      expect(body.error.code).toBe(-32603);
+      expect(body.error.message).toContain('timed out');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('logging', () => {
+  it('emits no notifications/message without a logLevel in _meta', async () => {
+    const response = await post(served.url, 'tools/call', { params: { name: 'logs', arguments: {} } });
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await response.json()).result.content[0].text).toBe('logged');
+  });
+
+  it('emits only messages at or above the requested level', async () => {
+    const response = await post(served.url, 'tools/call', { params: { name: 'logs', arguments: {} }, meta: { 'io.modelcontextprotocol/logLevel': 'warning' } });
+    const levels: string[] = [];
+    for await (const message of readMessages(response)) if (message.method === 'notifications/message') levels.push(message.params.level);
+    expect(levels).toEqual(['error']);
+  });
+});
