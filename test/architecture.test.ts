@@ -1,0 +1,84 @@
+// The layering rules of ARCHITECTURE.md as a test: imports only flow down the request path, the
+// core depends on no package, and nothing outside the Node entry touches Node built-ins.
+import { build } from 'esbuild';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = join(root, 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.contract.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+}
+
+const files = sourceFiles(src).map((path) => ({ path, rel: relative(src, path), imports: importsOf(path) }));
+const folderOf = (rel: string) => (rel.includes('/') ? rel.split('/')[0]! : '.');
+
+/** What each folder may import (relative imports resolve to folders; '.' is src/index.ts). */
+const ALLOWED: Record<string, string[]> = {
+  protocol: ['protocol'],
+  schema: ['schema'],
+  store: ['store', 'protocol'],
+  mrtr: ['mrtr', 'protocol', 'store'],
+  server: ['server', 'protocol', 'schema', 'store', 'mrtr'],
+  http: ['http', 'server', 'protocol'],
+};
+const CORE = ['protocol', 'schema', 'store', 'mrtr', 'server'];
+
+describe('architecture', () => {
+  it('finds the source tree', () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it('keeps node: imports inside the Node entry', () => {
+    const offenders = files.filter((f) => f.rel !== 'entries/node.ts' && f.imports.some((i) => i.startsWith('node:')));
+    expect(offenders.map((f) => f.rel)).toEqual([]);
+  });
+
+  it('keeps the core free of packages', () => {
+    const offenders = files.filter((f) => CORE.includes(folderOf(f.rel)) && f.imports.some((i) => !i.startsWith('.')));
+    expect(offenders.map((f) => `${f.rel}: ${f.imports.filter((i) => !i.startsWith('.')).join(', ')}`)).toEqual([]);
+  });
+
+  it('imports only downward: protocol ← schema ← server ← http', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const allowed = ALLOWED[folderOf(file.rel)];
+      if (!allowed) continue;
+      for (const target of file.imports.filter((i) => i.startsWith('.'))) {
+        const resolved = relative(src, join(file.path, '..', target));
+        if (!allowed.includes(folderOf(resolved))) violations.push(`${file.rel} → ${resolved}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('bundles the app for a neutral platform (Workers) with no Node built-ins', async () => {
+    const result = await build({
+      stdin: { contents: "import { createDemoApp } from './src/demo/app.ts'; export default createDemoApp();", resolveDir: root, loader: 'ts' },
+      bundle: true,
+      write: false,
+      minify: true,
+      format: 'esm',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      conditions: ['workerd', 'worker', 'browser', 'import'],
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).not.toMatch(/["']node:/);
+    expect(code).not.toMatch(/require\(["'](fs|path|http|crypto|buffer|stream)["']\)/);
+    expect(code.length).toBeGreaterThan(10_000);
+  });
+});
