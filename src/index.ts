@@ -25,4 +25,32 @@ export { MemoryBus, MemoryStore } from './store/index.ts';
 export type { Bus, ServerEvent, Store } from './store/index.ts';
 export { createRequestStateSealer, parseRequestStateKeys } from './mrtr/request-state.ts';
 export type { RequestStateKey, RequestStateOptions } from './mrtr/request-state.ts';
-export type * from './protocol/types.ts';
+export type {
+  Annotations,
+  AudioContent,
+  BlobResourceContents,
+  CallToolResult,
+  ClientCapabilities,
+  ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  EmbeddedResource,
+  GetPromptResult,
+  Icon,
+  ImageContent,
+  Implementation,
+  ListRootsResult,
+  PromptArgument,
+  PromptMessage,
+  ReadResourceResult,
+  ResourceContents,
+  ResourceLink,
+  Role,
+  Root,
+  SamplingMessage,
+  TextContent,
+  TextResourceContents,
+  ToolAnnotations,
+} from './protocol/types.ts';

@@ -16,10 +16,11 @@ import type { HandlerContext } from './context.ts';
 import { runRound } from './input-round.ts';
 import type { RoundDeps, RoundOutcome } from './input-round.ts';
 import { listen } from './listen.ts';
-import type { Principal, RequestEnv } from './outbox.ts';
+import type { RequestEnv } from './outbox.ts';
 import { pageOf } from './pagination.ts';
 import { compilePrompt, compileResource, compileTemplate, compileTool, ResourceTemplate } from './registry.ts';
 import type {
+  Completer,
   CompiledPrompt,
   CompiledResource,
   CompiledTemplateEntry,
@@ -85,7 +86,8 @@ export class McpServer {
   readonly #pageSize: number;
   readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' };
   readonly #methods: Record<string, Method>;
-  #listCache = new Map<string, JsonObject>();
+  readonly #listCache = new Map<string, JsonObject>();
+  #serving = false;
 
   constructor(options: ServerOptions) {
     if (!options?.name || !options.version) throw new TypeError('createServer needs { name, version }, e.g. createServer({ name: "my-server", version: "1.0.0" }).');
@@ -161,6 +163,7 @@ export class McpServer {
 
   /** Answers one request. Never throws: protocol failures come back as JSON-RPC errors. */
   async handle(request: JsonRpcRequest, env: RequestEnv): Promise<JsonRpcResponse> {
+    this.#serving = true;
     const method = this.#methods[request.method];
     try {
       if (!method || !this.#offers(request.method, env)) {
@@ -182,13 +185,20 @@ export class McpServer {
   }
 
   #changed(event: 'tools/list_changed' | 'resources/list_changed' | 'prompts/list_changed', remove: () => void): { remove(): void } {
-    void this.notify({ type: event });
+    this.#listsChanged(event);
     return {
       remove: () => {
         remove();
-        void this.notify({ type: event });
+        this.#listsChanged(event);
       },
     };
+  }
+
+  // Registrations at module scope happen on every instance at boot: announcing those would make
+  // each cold start ping every listener, so only changes after the first request are published.
+  #listsChanged(event: 'tools/list_changed' | 'resources/list_changed' | 'prompts/list_changed'): void {
+    this.#listCache.clear();
+    if (this.#serving) void this.notify({ type: event });
   }
 
   #offers(method: string, env: RequestEnv): boolean {
@@ -314,10 +324,10 @@ export class McpServer {
       // A tool that throws becomes an isError result the model can read; only the message travels.
       return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`);
     }
-    return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result, env));
+    return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result));
   }
 
-  async #checkToolResult(tool: CompiledTool, result: CallToolResult, env: RequestEnv): Promise<JsonObject> {
+  async #checkToolResult(tool: CompiledTool, result: CallToolResult): Promise<JsonObject> {
     if (!isJsonObject(result)) throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned no result object.`);
     const out: JsonObject = { ...result, content: result.content ?? [] };
     if (tool.output && !result.isError) {
@@ -331,7 +341,6 @@ export class McpServer {
     if (result.structuredContent !== undefined && (out.content as unknown[]).length === 0) {
       out.content = [{ type: 'text', text: JSON.stringify(result.structuredContent) }];
     }
-    void env;
     return out;
   }
 
@@ -380,7 +389,7 @@ export class McpServer {
     if (!isJsonObject(ref) || !isJsonObject(argument) || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
       throw invalidParams('completion/complete needs params.ref ({type:"ref/prompt",name} or {type:"ref/resource",uri}) and params.argument {name, value}.');
     }
-    let completers: Readonly<Record<string, import('./registry.ts').Completer>>;
+    let completers: Readonly<Record<string, Completer>>;
     if (ref.type === 'ref/prompt') {
       const prompt = this.#prompts.get(String(ref.name));
       if (!prompt) throw invalidParams(`Unknown prompt "${String(ref.name)}" in completion ref.`);
@@ -425,4 +434,3 @@ export function createServer(options: ServerOptions): McpServer {
   return new McpServer(options);
 }
 
-export type { Principal };
