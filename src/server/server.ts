@@ -88,6 +88,7 @@ export class McpServer {
   readonly #methods: Record<string, Method>;
   readonly #listCache = new Map<string, JsonObject>();
   #serving = false;
+  #capsCache: Partial<Record<'modern' | 'legacy', Capabilities>> = {};
 
   constructor(options: ServerOptions) {
     if (!options?.name || !options.version) throw new TypeError('createServer needs { name, version }, e.g. createServer({ name: "my-server", version: "1.0.0" }).');
@@ -198,6 +199,7 @@ export class McpServer {
   // each cold start ping every listener, so only changes after the first request are published.
   #listsChanged(event: 'tools/list_changed' | 'resources/list_changed' | 'prompts/list_changed'): void {
     this.#listCache.clear();
+    this.#capsCache = {};
     if (this.#serving) void this.notify({ type: event });
   }
 
@@ -213,6 +215,10 @@ export class McpServer {
   }
 
   #capabilities(era: 'modern' | 'legacy'): Capabilities {
+    return (this.#capsCache[era] ??= this.#computeCapabilities(era));
+  }
+
+  #computeCapabilities(era: 'modern' | 'legacy'): Capabilities {
     const caps: Capabilities = {};
     // 2025 lane: there is no GET stream to carry list_changed, so it is not promised there.
     const listChanged = era === 'modern';
