@@ -1,0 +1,48 @@
+// Prints the minified and gzipped size of a one-tool server bundled for a neutral platform
+// (what Workers and the Edge runtime load), with no schema library and with zod.
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const variants: Record<string, string> = {
+  'no schema library': `
+    import { createServer, createMcpApp } from './src/index.ts';
+    const server = createServer({ name: 'one', version: '1.0.0' });
+    server.registerTool('echo', { inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } },
+      (args) => ({ content: [{ type: 'text', text: String(args.text) }] }));
+    export default createMcpApp(server);`,
+  'with zod': `
+    import { z } from 'zod';
+    import { createServer, createMcpApp } from './src/index.ts';
+    const server = createServer({ name: 'one', version: '1.0.0' });
+    server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+    export default createMcpApp(server);`,
+};
+
+export async function measure(contents: string): Promise<{ minified: number; gzipped: number; usesNode: boolean }> {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser', 'import'],
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const text = new TextDecoder().decode(code);
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, usesNode: /["']node:/.test(text) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log('one-tool server, neutral platform, esbuild --minify, gzip -9');
+  for (const [name, contents] of Object.entries(variants)) {
+    const size = await measure(contents);
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    console.log(`${name.padEnd(18)} minified ${kb(size.minified).padStart(9)}   gzipped ${kb(size.gzipped).padStart(8)}   node: imports ${size.usesNode ? 'YES' : 'none'}`);
+  }
+}
