@@ -10,6 +10,14 @@ import type { McpServer } from '../server/server.ts';
 const SENTINEL = /^=\?base64\?(.*)\?=$/;
 const VISIBLE_ASCII = /^[\x20-\x7e]*$/;
 
+/**
+ * Fetch strips optional whitespace around header values, but workerd keeps it, so strip it here
+ * (RFC 9110 §5.5: it is not part of the value).
+ */
+function header(headers: Headers, name: string): string | null {
+  return headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, '') ?? null;
+}
+
 function mismatch(message: string): McpError {
   return new McpError(ErrorCode.HeaderMismatch, `Header mismatch: ${message}`);
 }
@@ -55,19 +63,19 @@ export function unsupportedVersion(requested: string, supported: readonly string
 }
 
 export function checkModernHeaders(request: JsonRpcRequest, headers: Headers, bodyVersion: string, server: McpServer): void {
-  const headerVersion = headers.get('mcp-protocol-version');
+  const headerVersion = header(headers, 'mcp-protocol-version');
   if (headerVersion === null) throw mismatch(`the MCP-Protocol-Version header is required and must equal _meta["${MetaKey.protocolVersion}"] ("${bodyVersion}").`);
   if (headerVersion !== bodyVersion) throw mismatch(`MCP-Protocol-Version header "${headerVersion}" does not match _meta protocol version "${bodyVersion}".`);
   if (bodyVersion !== MODERN_VERSION) throw unsupportedVersion(bodyVersion, [MODERN_VERSION]);
 
-  const method = headers.get('mcp-method');
+  const method = header(headers, 'mcp-method');
   if (method === null) throw mismatch(`the Mcp-Method header is required and must equal the body's method ("${request.method}").`);
   if (method !== request.method) throw mismatch(`Mcp-Method header value '${method}' does not match body value '${request.method}'.`);
 
   const field = NAME_FIELD[request.method];
   if (field === undefined) return;
   const bodyName = request.params?.[field];
-  const rawName = headers.get('mcp-name');
+  const rawName = header(headers, 'mcp-name');
   if (rawName === null) throw mismatch(`the Mcp-Name header is required for ${request.method} and must equal params.${field}.`);
   const name = decodeHeaderValue(rawName);
   if (name === undefined) throw mismatch('the Mcp-Name header has characters that are not allowed; send non-ASCII values as =?base64?…?=.');
@@ -94,7 +102,7 @@ function checkParamHeaders(request: JsonRpcRequest, headers: Headers, tool: stri
   const args = request.params?.arguments;
   for (const [name, { path, type }] of params) {
     const body = valueAt(args, path);
-    const raw = headers.get(`mcp-param-${name}`);
+    const raw = header(headers, `mcp-param-${name}`);
     const label = `Mcp-Param-${name}`;
     if (body === undefined || body === null) {
       if (raw !== null) throw mismatch(`${label} is set but arguments.${path.join('.')} is absent; omit the header when the value is absent or null.`);

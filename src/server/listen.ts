@@ -47,16 +47,27 @@ export async function listen(id: JsonRpcId, params: JsonObject, env: RequestEnv,
   const honoured = honour(params.notifications, capabilities);
   const tag = { [MetaKey.subscriptionId]: id };
   env.outbox.send({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: tag, notifications: honoured } });
+  // Events queue here and are written by this request's own loop: workerd refuses I/O done on
+  // behalf of another request, and the publisher is usually another request.
+  const queue: ServerEvent[] = [];
+  let wake: () => void = () => undefined;
   const unsubscribe = bus.subscribe((event) => {
-    if (env.signal.aborted || !wants(honoured, event)) return;
-    const eventParams: JsonObject = event.type === 'resources/updated' ? { _meta: tag, uri: event.uri } : { _meta: tag };
-    env.outbox.send({ jsonrpc: '2.0', method: `notifications/${event.type}`, params: eventParams });
+    if (!wants(honoured, event)) return;
+    queue.push(event);
+    wake();
+  });
+  const closed = new Promise<void>((resolve) => {
+    if (env.signal.aborted) resolve();
+    else env.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   try {
-    await new Promise<void>((resolve) => {
-      if (env.signal.aborted) resolve();
-      else env.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    while (!env.signal.aborted) {
+      for (const event of queue.splice(0)) {
+        const eventParams: JsonObject = event.type === 'resources/updated' ? { _meta: tag, uri: event.uri } : { _meta: tag };
+        env.outbox.send({ jsonrpc: '2.0', method: `notifications/${event.type}`, params: eventParams });
+      }
+      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed]);
+    }
   } finally {
     unsubscribe();
   }
