@@ -1,8 +1,18 @@
 // The deployable demo app: the demo server behind the Hono MCP route. Every entry serves this.
 import { createMcpApp } from '../http/index.ts';
 import type { McpHttpOptions } from '../http/index.ts';
+import { parseRequestStateKeys } from '../mrtr/request-state.ts';
 import { createDemoServer } from './server.ts';
 
-export function createDemoApp(options: McpHttpOptions = {}) {
-  return createMcpApp(createDemoServer(), options);
+export interface DemoOptions extends McpHttpOptions {
+  /**
+   * `REQUEST_STATE_KEYS` ("id:secret,…", first seals): instances that share them can finish each
+   * other's MRTR rounds. Unset, each process or isolate seals with a key of its own.
+   */
+  requestStateKeys?: string;
+}
+
+export function createDemoApp({ requestStateKeys, ...options }: DemoOptions = {}) {
+  const keys = requestStateKeys ? parseRequestStateKeys(requestStateKeys) : undefined;
+  return createMcpApp(createDemoServer(keys ? { keys } : undefined), options);
 }

@@ -1,7 +1,7 @@
 // The demo server `npm start` serves: a handful of useful tools showing each feature.
 import { z } from 'zod';
 import { ResourceTemplate, createServer } from '../index.ts';
-import type { McpServer } from '../index.ts';
+import type { McpServer, RequestStateOptions } from '../index.ts';
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -9,13 +9,14 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
 
-export function createDemoServer(): McpServer {
+export function createDemoServer(requestState?: RequestStateOptions): McpServer {
   const server = createServer({
     name: 'stateless-mcp-demo',
     version: '0.1.0',
     title: 'stateless-mcp demo',
     instructions: 'Demo tools: echo, add, slow_stream (streams progress), greet (asks for your name).',
     cache: { ttlMs: 60_000, cacheScope: 'public' },
+    requestState,
   });
 
   server.registerTool(

@@ -21,4 +21,4 @@ export function serveBun(createApp: (hosts: { allowedHosts: string[] }) => Hono)
   return server;
 }
 
-if ((import.meta as { main?: boolean }).main) serveBun(createDemoApp);
+if ((import.meta as { main?: boolean }).main) serveBun((hosts) => createDemoApp({ ...hosts, requestStateKeys: Bun.env.REQUEST_STATE_KEYS }));

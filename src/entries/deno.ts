@@ -21,4 +21,4 @@ export function serveDeno(createApp: (hosts: { allowedHosts: string[] }) => Hono
   return Deno.serve({ hostname, port, onListen: (address) => console.log(`MCP server listening on http://${address.hostname}:${address.port}/mcp`) }, app.fetch);
 }
 
-if ((import.meta as { main?: boolean }).main) serveDeno(createDemoApp);
+if ((import.meta as { main?: boolean }).main) serveDeno((hosts) => createDemoApp({ ...hosts, requestStateKeys: Deno.env.get('REQUEST_STATE_KEYS') }));

@@ -22,4 +22,6 @@ export function serveNode(createApp: (hosts: { allowedHosts?: string[] }) => Hon
   return server;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) serveNode(createDemoApp);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  serveNode((hosts) => createDemoApp({ ...hosts, requestStateKeys: process.env.REQUEST_STATE_KEYS }));
+}

@@ -8,6 +8,8 @@ interface Env {
   ALLOWED_HOSTS?: string;
   /** Comma-separated extra browser origins allowed to call. */
   ALLOWED_ORIGINS?: string;
+  /** "id:secret,…" (a secret): isolates sharing it can finish each other's MRTR rounds. */
+  REQUEST_STATE_KEYS?: string;
 }
 
 const list = (value: string | undefined) => value?.split(',').map((item) => item.trim()).filter(Boolean);
@@ -18,7 +20,7 @@ let app: Hono | undefined;
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    app ??= createDemoApp({ allowedHosts: list(env.ALLOWED_HOSTS), allowedOrigins: list(env.ALLOWED_ORIGINS) });
+    app ??= createDemoApp({ allowedHosts: list(env.ALLOWED_HOSTS), allowedOrigins: list(env.ALLOWED_ORIGINS), requestStateKeys: env.REQUEST_STATE_KEYS });
     return app.fetch(request, env, ctx);
   },
 };
