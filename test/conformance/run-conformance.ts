@@ -1,6 +1,7 @@
 // Runs the official conformance CLI (needs Node >= 22: the `node` devDependency provides it) against a URL.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const NODE = `${root}node_modules/.bin/node`;
@@ -30,4 +31,19 @@ export function runConformance(url: string, selection: string[]): Promise<Confor
       resolve({ exitCode, output, scenarios });
     });
   });
+}
+
+/**
+ * Runs use the empty 2026-07-28 expected-failures file: any scored scenario with a FAILURE, or
+ * even only a WARNING, fails the baseline check and the exit code.
+ */
+export function expectScoredScenariosPassed(run: ConformanceRun): void {
+  expect(run.output).toContain('Baseline check passed');
+  expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+  expect(run.scenarios.size).toBeGreaterThanOrEqual(37);
+  for (const name of ['server-stateless', 'tools-call-with-progress', 'dns-rebinding-protection', 'input-required-result-tampered-state', 'caching']) {
+    const [passed = 0, failed = 1] = run.scenarios.get(name) ?? [];
+    expect(passed, name).toBeGreaterThan(0);
+    expect(failed, name).toBe(0);
+  }
 }

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
 import { createConformanceServer } from '../fixtures/conformance-server.ts';
-import { request } from 'node:http';
-import { MODERN, modernRequest, post, postRaw } from '../support/raw-client.ts';
+import { MODERN, post, postRaw, postWithHost } from '../support/raw-client.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
 
@@ -150,17 +149,7 @@ describe('2026-07-28 status table', () => {
   });
 
   it('answers 403 to a Host outside the loopback allow-list (DNS rebinding)', async () => {
-    // fetch may not set Host, so this one goes through node:http.
-    const { headers, body } = modernRequest('tools/list');
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(served.url, { method: 'POST', headers: { ...headers, host: 'evil.example.com' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-    expect(status).toBe(403);
+    expect((await postWithHost(served.url, 'evil.example.com', 'tools/list')).status).toBe(403);
   });
 
   it('serves a loopback Origin calling a loopback host, with CORS headers', async () => {

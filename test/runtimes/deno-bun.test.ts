@@ -2,9 +2,10 @@
 // the `deno` and `bun` devDependencies, or DENO_BIN / BUN_BIN), and their demo entries.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
-import { expectScoredScenariosPassed, freePorts, modernRequest, postWithHost, root, startProcess } from './support.ts';
-import type { Running } from './support.ts';
+import { modernRequest, postWithHost } from '../support/raw-client.ts';
+import { freePorts, root, startProcess } from '../support/processes.ts';
+import type { Running } from '../support/processes.ts';
+import { expectScoredScenariosPassed, expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
 
 const runtimes: { name: string; variable: string; args: (entry: string) => string[]; env: Record<string, string> }[] = [
   { name: 'deno', variable: 'DENO_BIN', args: (entry: string) => ['run', '--allow-net', '--allow-env', entry], env: { DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' } },

@@ -1,9 +1,10 @@
 // The primary target: the official conformance suite against the fixture running in workerd
 // (`wrangler dev`, local mode, offline), a streamed call through workerd, and the demo Worker entry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
-import { expectScoredScenariosPassed, freePorts, modernRequest, postWithHost, root, startProcess } from './support.ts';
-import type { Running } from './support.ts';
+import { modernRequest, postWithHost } from '../support/raw-client.ts';
+import { freePorts, root, startProcess } from '../support/processes.ts';
+import type { Running } from '../support/processes.ts';
+import { expectScoredScenariosPassed, expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
 
 // No telemetry, no update check, no fetch of the `Request.cf` object: nothing leaves the machine.
 const OFFLINE = { WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
@@ -41,7 +42,7 @@ describe('conformance fixture in workerd', () => {
   });
 
   it('streams progress notifications before the result of a tools/call', async () => {
-    const { headers, body } = modernRequest('tools/call', { name: 'test_tool_with_progress', arguments: {} }, { progressToken: 'p1' });
+    const { headers, body } = modernRequest('tools/call', { params: { name: 'test_tool_with_progress', arguments: {} }, meta: { progressToken: 'p1' } });
     const started = performance.now();
     const response = await fetch(url, { method: 'POST', headers, body });
     expect(response.status).toBe(200);

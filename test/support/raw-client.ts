@@ -1,5 +1,7 @@
 // Raw 2026-07-28 POSTs with the standard headers and `_meta`, for tests that check exact wire
 // behaviour; and an incremental reader for SSE / JSON Lines bodies.
+import { request } from 'node:http';
+
 export const MODERN = '2026-07-28';
 export const ACCEPT = 'application/json, text/event-stream';
 
@@ -71,4 +73,18 @@ export async function* readMessages(response: Response): AsyncGenerator<Record<s
       if (data) yield JSON.parse(data);
     }
   }
+}
+
+/** POSTs with an explicit Host header (fetch will not send one), to see DNS-rebinding refusals. */
+export function postWithHost(url: string, host: string, method: string): Promise<{ status: number; body: string }> {
+  const { headers, body } = modernRequest(method);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { ...headers, host } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
 }
