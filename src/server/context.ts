@@ -74,7 +74,13 @@ export function createHandlerContext(sources: ContextSources): HandlerContext & 
 
   const ask = (method: InputMethod, params: Record<string, unknown> | undefined, key: string | undefined): Promise<unknown> => {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (round === undefined) return broker.request(env.outbox, method, params, signal);
+    if (round === undefined) {
+      // Elicitation arrived in 2025-06-18: an older client would receive a method it cannot know.
+      if (method === 'elicitation/create' && (env.protocolVersion === '2025-03-26' || env.protocolVersion === '2024-11-05')) {
+        return Promise.reject(new Error(`This client speaks MCP ${env.protocolVersion}, which has no elicitation; it needs 2025-06-18 or later.`));
+      }
+      return broker.request(env.outbox, method, params, signal);
+    }
     requireClientCapability(method, params, capabilities);
     return round.ask(round.keyFor(method, key), params === undefined ? { method } : { method, params });
   };

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
-import { postRaw, readMessages } from '../support/raw-client.ts';
+import { postRaw, readMessages, wire } from '../support/raw-client.ts';
+import { expectAllValid } from '../support/recording-fetch.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
 
@@ -107,3 +108,5 @@ describe('2025 lane', () => {
     expect(messages.at(-1)!.error.message).toContain('did not answer');
   });
 });
+
+it('emitted only messages valid under the official schema of their revision', () => expectAllValid(wire, { atLeast: 5 }));

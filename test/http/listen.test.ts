@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import type { McpServer } from '../../src/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
-import { post, readMessages } from '../support/raw-client.ts';
+import { post, readMessages, wire } from '../support/raw-client.ts';
+import { expectAllValid } from '../support/recording-fetch.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
 
@@ -69,3 +70,5 @@ describe('subscriptions/listen', () => {
     }
   });
 });
+
+it('emitted only messages valid under the official schema of their revision', () => expectAllValid(wire, { atLeast: 5 }));

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
-import { post } from '../support/raw-client.ts';
+import { post, wire } from '../support/raw-client.ts';
+import { expectAllValid } from '../support/recording-fetch.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
 
@@ -90,3 +91,5 @@ describe('MRTR over HTTP', () => {
     expect(body.error.data).toEqual({ requiredCapabilities: { elicitation: {} } });
   });
 });
+
+it('emitted only messages valid under the official schema of their revision', () => expectAllValid(wire, { atLeast: 5 }));

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
 import type { Probe } from '../fixtures/behaviour-server.ts';
-import { post, readMessages } from '../support/raw-client.ts';
+import { post, readMessages, wire } from '../support/raw-client.ts';
+import { expectAllValid } from '../support/recording-fetch.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
 
@@ -103,3 +104,5 @@ describe('logging', () => {
     expect(levels).toEqual(['error']);
   });
 });
+
+it('emitted only messages valid under the official schema of their revision', () => expectAllValid(wire, { atLeast: 5 }));

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
 import { createConformanceServer } from '../fixtures/conformance-server.ts';
-import { MODERN, post, postRaw, postWithHost } from '../support/raw-client.ts';
+import { MODERN, post, postRaw, postWithHost, wire } from '../support/raw-client.ts';
+import { expectAllValid } from '../support/recording-fetch.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
 
@@ -138,7 +139,7 @@ describe('2026-07-28 status table', () => {
   });
 
   it.each(['GET', 'DELETE'])('answers 405 to %s with Allow: POST', async (method) => {
-    const response = await fetch(served.url, { method });
+    const response = await wire.fetch(served.url, { method });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toContain('POST');
   });
@@ -199,3 +200,5 @@ describe('transport checks the spec leaves to convention', () => {
     await expectError(response, 400, -32600, null);
   });
 });
+
+it('emitted only messages valid under the official schema of their revision', () => expectAllValid(wire, { atLeast: 5 }));

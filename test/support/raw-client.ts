@@ -1,8 +1,12 @@
 // Raw 2026-07-28 POSTs with the standard headers and `_meta`, for tests that check exact wire
 // behaviour; and an incremental reader for SSE / JSON Lines bodies.
 import { request } from 'node:http';
+import { createRecorder } from './recording-fetch.ts';
 
 export const MODERN = '2026-07-28';
+
+/** Every raw exchange goes through this recorder, so suites can check each server message against its schema. */
+export const wire = createRecorder();
 export const ACCEPT = 'application/json, text/event-stream';
 
 export interface PostOptions {
@@ -44,11 +48,11 @@ export function modernRequest(method: string, options: PostOptions = {}) {
 
 export function post(url: string, method: string, options: PostOptions = {}): Promise<Response> {
   const { headers, body } = modernRequest(method, options);
-  return fetch(url, { method: 'POST', headers, body, signal: options.signal });
+  return wire.fetch(url, { method: 'POST', headers, body, signal: options.signal });
 }
 
 export function postRaw(url: string, body: unknown, headers: Record<string, string>): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return wire.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
 /** Yields each JSON-RPC message of an SSE or JSON Lines body as it arrives. */
