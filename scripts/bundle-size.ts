@@ -21,7 +21,8 @@ const variants: Record<string, string> = {
     export default createMcpApp(server);`,
 };
 
-export async function measure(contents: string): Promise<{ minified: number; gzipped: number; usesNode: boolean }> {
+/** Bundles `contents` (resolved from the repo root) as Workers and the Edge runtime load it. */
+export async function bundleForEdge(contents: string): Promise<Uint8Array> {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'ts' },
     bundle: true,
@@ -33,7 +34,11 @@ export async function measure(contents: string): Promise<{ minified: number; gzi
     conditions: ['workerd', 'worker', 'browser', 'import'],
     logLevel: 'silent',
   });
-  const code = result.outputFiles[0]!.contents;
+  return result.outputFiles[0]!.contents;
+}
+
+export async function measure(contents: string): Promise<{ minified: number; gzipped: number; usesNode: boolean }> {
+  const code = await bundleForEdge(contents);
   const text = new TextDecoder().decode(code);
   return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, usesNode: /["']node:/.test(text) };
 }

@@ -1,10 +1,10 @@
 // The layering rules of ARCHITECTURE.md as a test: imports only flow down the request path, the
 // core depends on no package, and nothing outside the Node entry touches Node built-ins.
-import { build } from 'esbuild';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bundleForEdge } from '../scripts/bundle-size.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
@@ -65,18 +65,7 @@ describe('architecture', () => {
   });
 
   it('bundles the app for a neutral platform (Workers) with no Node built-ins', async () => {
-    const result = await build({
-      stdin: { contents: "import { createDemoApp } from './src/demo/app.ts'; export default createDemoApp();", resolveDir: root, loader: 'ts' },
-      bundle: true,
-      write: false,
-      minify: true,
-      format: 'esm',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      conditions: ['workerd', 'worker', 'browser', 'import'],
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0]!.text;
+    const code = new TextDecoder().decode(await bundleForEdge("import { createDemoApp } from './src/demo/app.ts'; export default createDemoApp();"));
     expect(code).not.toMatch(/["']node:/);
     expect(code).not.toMatch(/require\(["'](fs|path|http|crypto|buffer|stream)["']\)/);
     expect(code.length).toBeGreaterThan(10_000);
