@@ -18,7 +18,7 @@ export type {
   ToolHandler,
 } from './server/index.ts';
 export { createMcpApp, mcpRoutes } from './http/index.ts';
-export type { McpHttpOptions } from './http/index.ts';
+export type { HttpAuth, McpHttpOptions } from './http/index.ts';
 export { ErrorCode, McpError } from './protocol/index.ts';
 export type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, LogLevel } from './protocol/index.ts';
 export { MemoryBus, MemoryStore } from './store/index.ts';

@@ -33,6 +33,7 @@ const ALLOWED: Record<string, string[]> = {
   mrtr: ['mrtr', 'protocol', 'store'],
   server: ['server', 'protocol', 'schema', 'store', 'mrtr'],
   http: ['http', 'server', 'protocol'],
+  auth: ['auth', 'protocol'],
 };
 const CORE = ['protocol', 'schema', 'store', 'mrtr', 'server'];
 

@@ -30,6 +30,15 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
 
   app.post(path, (c) => post(c.req.raw));
 
+  const auth = options.auth;
+  if (auth?.metadata && auth.metadataPaths) {
+    for (const documentPath of auth.metadataPaths(path)) {
+      app.get(documentPath, (c) => auth.metadata!(c.req.raw, path));
+      // Browser-based clients read the metadata cross-origin before they have a token.
+      app.options(documentPath, (c) => c.body(null, 204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, OPTIONS', 'Access-Control-Allow-Headers': 'MCP-Protocol-Version' }));
+    }
+  }
+
   app.options(path, (c) => {
     const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
     if (refused) return refused;

@@ -5,7 +5,8 @@ import type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse } from 
 import { DEFAULT_LEGACY_VERSION, MODERN_VERSION, MetaKey, SUPPORTED_VERSIONS, isLegacyVersion } from '../protocol/revisions.ts';
 import type { Era } from '../protocol/revisions.ts';
 import { isJsonObject } from '../protocol/jsonrpc.ts';
-import type { Principal, RequestEnv } from '../server/outbox.ts';
+import type { Principal } from '../protocol/principal.ts';
+import type { RequestEnv } from '../server/outbox.ts';
 import type { McpServer } from '../server/server.ts';
 import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, negotiateStreamMode, readBody } from './checks.ts';
 import type { ResponseMode } from './checks.ts';
@@ -44,8 +45,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (refused) return refused;
 
     let principal: Principal | undefined;
-    if (options.authenticate) {
-      const verdict = await options.authenticate(request);
+    if (options.auth) {
+      const verdict = await options.auth.authenticate(request);
       if (verdict instanceof Response) return verdict;
       principal = verdict;
     }
@@ -93,6 +94,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     }
     return respond([message], false, lane, mode, request, principal);
   };
+
+  function forbidden(request: Request, scopes: readonly string[]): Response {
+    if (options.auth?.insufficientScope) return options.auth.insufficientScope(request, scopes);
+    return jsonRpcErrorResponse(403, ErrorCode.InvalidRequest, `Forbidden: this operation needs the scopes ${scopes.join(' ')}.`);
+  }
 
   function acceptClientResponse(response: JsonRpcResponse): Response {
     if (server.deliverResponse(response)) return new Response(null, { status: 202 });
@@ -145,6 +151,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const first = await Promise.race([done, writer.opened.then(() => undefined)]);
     if (first !== undefined && !writer.isOpen) {
       const single = batch ? undefined : first[0];
+      const scopes = single && 'error' in single ? requiredScopesOf(single.error.data) : undefined;
+      if (scopes) return forbidden(request, scopes);
       const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
       return Response.json(batch ? first : single, { status });
     }
@@ -162,6 +170,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
       },
     });
   }
+}
+
+/** The scopes an insufficient-scope error from dispatch names (src/server scope checks). */
+function requiredScopesOf(data: unknown): readonly string[] | undefined {
+  return isJsonObject(data) && data.reason === 'insufficient_scope' && Array.isArray(data.requiredScopes) ? (data.requiredScopes as string[]) : undefined;
 }
 
 /**

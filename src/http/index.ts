@@ -2,4 +2,4 @@
 export { createMcpApp, mcpRoutes } from './app.ts';
 export { loopbackHosts } from './checks.ts';
 export { createPostHandler } from './handler.ts';
-export type { McpHttpOptions } from './options.ts';
+export type { HttpAuth, McpHttpOptions } from './options.ts';

@@ -1,5 +1,5 @@
 // Options of the HTTP layer, owned here so entries and the auth layer can fit them.
-import type { Principal } from '../server/outbox.ts';
+import type { Principal } from '../protocol/principal.ts';
 
 export interface McpHttpOptions {
   /** Path of the MCP endpoint. Default "/mcp". */
@@ -17,6 +17,17 @@ export interface McpHttpOptions {
   timeoutMs?: number;
   /** Interval of SSE keep-alive comments on open streams, in ms. Default 15000; 0 disables. */
   keepAliveMs?: number;
-  /** Verifies the caller. Return a Principal, or a Response (e.g. 401) to send instead. */
-  authenticate?: (request: Request) => Principal | Response | undefined | Promise<Principal | Response | undefined>;
+  /** Verifies every request (e.g. `createBearerAuth` from `stateless-mcp/auth`, or your own). */
+  auth?: HttpAuth;
+}
+
+/** An authentication gate: what the endpoint asks of `createBearerAuth` or of a custom verifier. */
+export interface HttpAuth {
+  /** The caller, or the Response (401, 403, 503) to send instead. */
+  authenticate(request: Request): Principal | Response | Promise<Principal | Response>;
+  /** The 403 for a caller whose token lacks scopes an operation needs. Default: a plain 403. */
+  insufficientScope?(request: Request, scopes: readonly string[]): Response;
+  /** Paths of documents to serve beside the endpoint (RFC 9728 protected resource metadata). */
+  metadataPaths?(mcpPath: string): string[];
+  metadata?(request: Request, mcpPath: string): Response;
 }

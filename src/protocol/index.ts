@@ -24,3 +24,5 @@ export {
   isLogLevel,
 } from './revisions.ts';
 export type { Era, LogLevel } from './revisions.ts';
+export { missingScopes, scopeCovers } from './principal.ts';
+export type { Principal } from './principal.ts';

@@ -15,7 +15,8 @@ import type {
 import type { ClientRequestBroker } from './client-requests.ts';
 import { requireClientCapability } from './input-requests.ts';
 import type { InputMethod, InputRound } from './input-requests.ts';
-import type { Principal, RequestEnv } from './outbox.ts';
+import type { Principal } from '../protocol/principal.ts';
+import type { RequestEnv } from './outbox.ts';
 
 export interface HandlerContext {
   /** Aborted when the client closes the response stream (2026: that is cancellation) or the time limit passes. */

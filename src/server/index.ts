@@ -14,4 +14,5 @@ export type {
   ToolHandler,
 } from './registry.ts';
 export type { HandlerContext } from './context.ts';
-export type { Outbox, Principal, RequestEnv } from './outbox.ts';
+export type { Outbox, RequestEnv } from './outbox.ts';
+export type { Principal } from '../protocol/principal.ts';

@@ -1,19 +1,12 @@
 // The seam between dispatch and whatever carries messages to the client (an HTTP stream writer,
 // stdio, a test). Dispatch emits here; it never learns what is on the other side.
 import type { JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.ts';
+import type { Principal } from '../protocol/principal.ts';
 import type { Era } from '../protocol/revisions.ts';
 
 export interface Outbox {
   /** A message related to the request being handled, sent before its result. */
   send(message: JsonRpcNotification | JsonRpcRequest): void;
-}
-
-/** Who is calling, as an authentication layer established it. */
-export interface Principal {
-  /** Stable identifier of the caller; binds sealed `requestState` to them. */
-  subject: string;
-  scopes?: readonly string[];
-  claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Everything about one incoming request that dispatch needs, with no HTTP types in it. */

@@ -31,10 +31,14 @@ export interface ToolConfig<In extends SchemaInput | undefined = SchemaInput | u
   annotations?: ToolAnnotations;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /** OAuth scopes a caller needs to see and call this tool (enforced when an auth gate runs). */
+  scopes?: string[];
 }
 export type ToolHandler<In> = (args: ArgsOf<In>, ctx: HandlerContext) => Awaitable<CallToolResult>;
 
 export interface ResourceConfig {
+  /** OAuth scopes a caller needs to see and read this resource (enforced when an auth gate runs). */
+  scopes?: string[];
   title?: string;
   description?: string;
   mimeType?: string;
@@ -74,10 +78,18 @@ export interface PromptConfig<Args extends SchemaInput | undefined = SchemaInput
   complete?: Record<string, Completer>;
   icons?: Icon[];
   _meta?: Record<string, unknown>;
+  /** OAuth scopes a caller needs to see and get this prompt (enforced when an auth gate runs). */
+  scopes?: string[];
 }
 export type PromptHandler<Args> = (args: ArgsOf<Args>, ctx: HandlerContext) => Awaitable<GetPromptResult>;
 
-export interface CompiledTool {
+/** What every compiled entry shares: its list definition and the scopes that gate it. */
+export interface Gated {
+  definition: Record<string, unknown>;
+  scopes: readonly string[];
+}
+
+export interface CompiledTool extends Gated {
   name: string;
   definition: Record<string, unknown>;
   input: CompiledSchema | undefined;
@@ -87,17 +99,15 @@ export interface CompiledTool {
   handler: ToolHandler<unknown>;
 }
 
-export interface CompiledResource { uri: string; definition: Record<string, unknown>; handler: ResourceHandler }
-export interface CompiledTemplateEntry {
+export interface CompiledResource extends Gated { uri: string; handler: ResourceHandler }
+export interface CompiledTemplateEntry extends Gated {
   name: string;
-  definition: Record<string, unknown>;
   matcher: CompiledTemplate;
   template: ResourceTemplate;
   handler: TemplateHandler;
 }
-export interface CompiledPrompt {
+export interface CompiledPrompt extends Gated {
   name: string;
-  definition: Record<string, unknown>;
   args: CompiledSchema | undefined;
   complete: Readonly<Record<string, Completer>>;
   handler: PromptHandler<unknown>;
@@ -161,17 +171,19 @@ export function compileTool(name: string, config: ToolConfig, handler: ToolHandl
     icons: config.icons,
     _meta: config._meta,
   });
-  return { name, definition, input, output, headerParams: collectHeaderParams(name, inputJson), handler };
+  return { name, definition, scopes: config.scopes ?? [], input, output, headerParams: collectHeaderParams(name, inputJson), handler };
 }
 
 export function compileResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): CompiledResource {
   if (!URL.canParse(uri)) throw new TypeError(`Resource "${name}": "${uri}" is not an absolute URI (e.g. "file:///notes.txt" or "app://config").`);
-  return { uri, definition: withDefined({ uri, name }, config), handler };
+  const { scopes = [], ...listed } = config;
+  return { uri, definition: withDefined({ uri, name }, listed), scopes, handler };
 }
 
 export function compileTemplate(name: string, template: ResourceTemplate, config: ResourceConfig, handler: TemplateHandler): CompiledTemplateEntry {
-  const definition = withDefined({ uriTemplate: template.uriTemplate, name }, { ...config, size: undefined });
-  return { name, definition, matcher: compileUriTemplate(template.uriTemplate), template, handler };
+  const { scopes = [], ...listed } = config;
+  const definition = withDefined({ uriTemplate: template.uriTemplate, name }, { ...listed, size: undefined });
+  return { name, definition, scopes, matcher: compileUriTemplate(template.uriTemplate), template, handler };
 }
 
 function argumentsFromSchema(schema: Record<string, unknown>): PromptArgument[] {
@@ -197,5 +209,5 @@ export function compilePrompt(name: string, config: PromptConfig, handler: Promp
     icons: config.icons,
     _meta: config._meta,
   });
-  return { name, definition, args, complete: config.complete ?? {}, handler };
+  return { name, definition, scopes: config.scopes ?? [], args, complete: config.complete ?? {}, handler };
 }

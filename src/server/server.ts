@@ -5,6 +5,7 @@ import type { RequestStateOptions } from '../mrtr/request-state.ts';
 import { formatIssues } from '../schema/compile.ts';
 import type { SchemaInput } from '../schema/compile.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import { missingScopes } from '../protocol/principal.ts';
 import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import { LEGACY_VERSIONS, MODERN_VERSION, MetaKey, isLegacyVersion, isLogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, Icon, Implementation } from '../protocol/types.ts';
@@ -21,6 +22,7 @@ import { pageOf } from './pagination.ts';
 import { compilePrompt, compileResource, compileTemplate, compileTool, ResourceTemplate } from './registry.ts';
 import type {
   Completer,
+  Gated,
   CompiledPrompt,
   CompiledResource,
   CompiledTemplateEntry,
@@ -56,6 +58,8 @@ export interface ServerOptions {
   bus?: Bus;
   /** 2025 lane: how long a handler waits for the client to answer a server-to-client request. Default 30 s. */
   clientRequestTimeoutMs?: number;
+  /** Scope hierarchy for `scopes` on tools, resources and prompts. Default: `weather` covers `weather:read`. */
+  scopeCovers?: (granted: string, required: string) => boolean;
   /** Receives what went wrong inside a handler; the client only sees a generic message. */
   onError?: (error: unknown, info: { method: string; requestId: JsonRpcId }) => void;
 }
@@ -250,8 +254,9 @@ export class McpServer {
     }
   }
 
-  #cacheFields(env: RequestEnv): JsonObject {
-    return env.era === 'modern' ? { ttlMs: this.#cache.ttlMs, cacheScope: this.#cache.cacheScope } : {};
+  #cacheFields(env: RequestEnv, personal = false): JsonObject {
+    if (env.era !== 'modern') return {};
+    return { ttlMs: this.#cache.ttlMs, cacheScope: personal ? 'private' : this.#cache.cacheScope };
   }
 
   #discover(): JsonObject {
@@ -276,25 +281,40 @@ export class McpServer {
     return result;
   }
 
-  #list(key: string, items: readonly { definition: JsonObject }[], params: JsonObject, env: RequestEnv): JsonObject {
+  #list(key: string, items: readonly Gated[], params: JsonObject, env: RequestEnv): JsonObject {
+    // A list that depends on the caller's scopes is neither shared between callers nor cached here.
+    const personal = env.principal !== undefined && items.some((item) => item.scopes.length > 0);
     const cacheKey = `${key}|${env.era}|${String(params.cursor ?? '')}`;
-    const cached = this.#listCache.get(cacheKey);
+    const cached = personal ? undefined : this.#listCache.get(cacheKey);
     if (cached) return cached;
-    const page = pageOf(items, params.cursor, this.#pageSize);
-    const result: JsonObject = { [key]: page.items.map((item) => item.definition), ...this.#cacheFields(env) };
+    const visible = personal ? items.filter((item) => this.#allows(item, env)) : items;
+    const page = pageOf(visible, params.cursor, this.#pageSize);
+    const result: JsonObject = { [key]: page.items.map((item) => item.definition), ...this.#cacheFields(env, personal) };
     if (page.nextCursor !== undefined) result.nextCursor = page.nextCursor;
-    this.#listCache.set(cacheKey, result);
+    if (!personal) this.#listCache.set(cacheKey, result);
     return result;
   }
 
+  #allows(item: Gated, env: RequestEnv): boolean {
+    return item.scopes.length === 0 || env.principal === undefined || missingScopes(env.principal.scopes, item.scopes, this.#options.scopeCovers).length === 0;
+  }
+
+  /** Scopes bind only when an auth gate established a principal; without one there is nothing to check. */
+  #gate(item: Gated, env: RequestEnv, what: string): void {
+    if (this.#allows(item, env)) return;
+    throw new McpError(ErrorCode.InvalidRequest, `Forbidden: ${what} needs the scopes ${item.scopes.join(' ')}.`, { reason: 'insufficient_scope', requiredScopes: item.scopes });
+  }
+
   async #listResources(params: JsonObject, env: RequestEnv): Promise<JsonObject> {
-    const listing = this.#templates.filter((t) => t.template.list);
+    const listing = this.#templates.filter((t) => t.template.list && this.#allows(t, env));
     if (listing.length === 0) return this.#list('resources', [...this.#resources.values()], params, env);
     const ctx = this.#plainContext('resources/list', 0, params, env);
     const dynamic = await Promise.all(listing.map((t) => t.template.list!(ctx)));
-    const items = [...this.#resources.values()].map((r) => r.definition).concat(dynamic.flat() as unknown as JsonObject[]);
+    const statics = [...this.#resources.values()].filter((r) => this.#allows(r, env));
+    const items = statics.map((r) => r.definition).concat(dynamic.flat() as unknown as JsonObject[]);
     const page = pageOf(items, params.cursor, this.#pageSize);
-    const result: JsonObject = { resources: page.items, ...this.#cacheFields(env) };
+    const personal = env.principal !== undefined && [...this.#resources.values(), ...this.#templates].some((r) => r.scopes.length > 0);
+    const result: JsonObject = { resources: page.items, ...this.#cacheFields(env, personal) };
     if (page.nextCursor !== undefined) result.nextCursor = page.nextCursor;
     return result;
   }
@@ -313,6 +333,7 @@ export class McpServer {
     const name = requireString(params, 'name', 'tool');
     const tool = this.#tools.get(name);
     if (!tool) throw invalidParams(`Unknown tool "${name}". Call tools/list to see the available tools.`);
+    this.#gate(tool, env, `tool "${name}"`);
     const raw = params.arguments ?? {};
     if (!isJsonObject(raw)) return toolError(`Invalid arguments for tool "${name}": arguments must be a JSON object.`);
     let args: unknown = raw;
@@ -354,11 +375,14 @@ export class McpServer {
     const uri = requireString(params, 'uri', 'resource');
     const exact = this.#resources.get(uri);
     let invoke: ((ctx: HandlerContext) => Promise<unknown>) | undefined;
-    if (exact) invoke = async (ctx) => exact.handler(new URL(uri), ctx);
-    else {
+    if (exact) {
+      this.#gate(exact, env, `resource ${uri}`);
+      invoke = async (ctx) => exact.handler(new URL(uri), ctx);
+    } else {
       for (const entry of this.#templates) {
         const variables = entry.matcher.match(uri);
         if (variables) {
+          this.#gate(entry, env, `resource ${uri}`);
           invoke = async (ctx) => entry.handler(new URL(uri), variables, ctx);
           break;
         }
@@ -377,6 +401,7 @@ export class McpServer {
     const name = requireString(params, 'name', 'prompt');
     const prompt = this.#prompts.get(name);
     if (!prompt) throw invalidParams(`Unknown prompt "${name}". Call prompts/list to see the available prompts.`);
+    this.#gate(prompt, env, `prompt "${name}"`);
     const raw = params.arguments ?? {};
     if (!isJsonObject(raw)) throw invalidParams(`Invalid arguments for prompt "${name}": arguments must be an object of strings.`);
     let args: unknown = raw;
@@ -399,10 +424,12 @@ export class McpServer {
     if (ref.type === 'ref/prompt') {
       const prompt = this.#prompts.get(String(ref.name));
       if (!prompt) throw invalidParams(`Unknown prompt "${String(ref.name)}" in completion ref.`);
+      this.#gate(prompt, env, `prompt "${prompt.name}"`);
       completers = prompt.complete;
     } else if (ref.type === 'ref/resource') {
       const template = this.#templates.find((t) => t.template.uriTemplate === ref.uri);
       if (!template) throw invalidParams(`Unknown resource template "${String(ref.uri)}" in completion ref.`);
+      this.#gate(template, env, `resource template ${template.template.uriTemplate}`);
       completers = template.template.complete;
     } else {
       throw invalidParams('params.ref.type must be "ref/prompt" or "ref/resource".');
