@@ -65,8 +65,13 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
-  it('bundles the app for a neutral platform (Workers) with no Node built-ins', async () => {
-    const code = new TextDecoder().decode(await bundleForEdge("import { createDemoApp } from './src/demo/app.ts'; export default createDemoApp();"));
+  it('bundles the app with the auth gate for a neutral platform (Workers, Edge) with no Node built-ins', async () => {
+    const entry = `
+      import { createDemoApp } from './src/demo/app.ts';
+      import { createBearerAuth, jwtVerifier } from './src/auth/index.ts';
+      export default createDemoApp({ auth: createBearerAuth({ verify: jwtVerifier({ jwksUrl: 'https://as.example/jwks', issuer: 'https://as.example' }), authorizationServers: ['https://as.example'] }) });`;
+    const code = new TextDecoder().decode(await bundleForEdge(entry));
+    expect(code).toContain('insufficient_scope');
     expect(code).not.toMatch(/["']node:/);
     expect(code).not.toMatch(/require\(["'](fs|path|http|crypto|buffer|stream)["']\)/);
     expect(code.length).toBeGreaterThan(10_000);

@@ -2,23 +2,9 @@
 // (`wrangler dev`, local mode, offline), a streamed call through workerd, and the demo Worker entry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modernRequest, postWithHost } from '../support/raw-client.ts';
-import { freePorts, root, startProcess } from '../support/processes.ts';
 import type { Running } from '../support/processes.ts';
+import { wranglerDev } from './wrangler.ts';
 import { expectScoredScenariosPassed, expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
-
-// No telemetry, no update check, no fetch of the `Request.cf` object: nothing leaves the machine.
-const OFFLINE = { WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
-
-async function wranglerDev(config: string, allowedHosts: (port: number) => string): Promise<{ url: string; port: number; worker: Running }> {
-  const [port = 0, inspectorPort = 0] = await freePorts(2);
-  const args = [
-    ...[`${root}node_modules/wrangler/bin/wrangler.js`, 'dev', '--config', config, '--show-interactive-dev-session=false'],
-    ...['--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--var', `ALLOWED_HOSTS:${allowedHosts(port)}`],
-  ];
-  // wrangler needs Node >= 22: the `node` devDependency's binary, as for the conformance CLI.
-  const worker = await startProcess(`${root}node_modules/.bin/node`, args, { ready: /Ready on http:\/\/127\.0\.0\.1:\d+/, env: OFFLINE, timeoutMs: 45_000 });
-  return { url: `http://127.0.0.1:${port}/mcp`, port, worker };
-}
 
 describe('conformance fixture in workerd', () => {
   let url: string;
