@@ -23,3 +23,26 @@ describe.each([
     }
   });
 });
+
+describe('npm run demo:auth', () => {
+  it('serves the demo behind the bearer gate, with tokens from its own authorization server', { timeout: 60_000 }, async () => {
+    const [port = 0, asPort = 0] = await freePorts(2);
+    const server = await startProcess('npm', ['run', '--silent', 'demo:auth'], { ready: /^MCP server listening on http:\/\/127\.0\.0\.1:\d+\/mcp$/m, env: { PORT: String(port), AS_PORT: String(asPort) } });
+    try {
+      const url = `http://127.0.0.1:${port}/mcp`;
+      const { headers, body } = modernRequest('tools/list');
+      expect((await fetch(url, { method: 'POST', headers, body })).status).toBe(401);
+      const grant = await fetch(`http://127.0.0.1:${asPort}/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${btoa('demo-cli:demo-cli-secret-not-for-production')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'mcp', resource: url }),
+      });
+      const { access_token } = (await grant.json()) as { access_token: string };
+      const listed = await fetch(url, { method: 'POST', headers: { ...headers, authorization: `Bearer ${access_token}` }, body });
+      expect(listed.status).toBe(200);
+      expect(((await listed.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toContain('echo');
+    } finally {
+      await server.stop();
+    }
+  });
+});
