@@ -2,6 +2,7 @@
 // DELETE get 405 (2026-07-28 has no GET stream and no session to delete); CORS for browser clients.
 // The tiny preset's PatternRouter is ample for one path and saves ~2.5 KB gzipped in edge bundles.
 import { Hono } from 'hono/tiny';
+import type { Context } from 'hono';
 import { ErrorCode } from '../protocol/jsonrpc.ts';
 import type { McpServer } from '../server/server.ts';
 import { checkOriginAndHost, isAllowedOrigin, jsonRpcErrorResponse } from './checks.ts';
@@ -10,6 +11,17 @@ import type { McpHttpOptions } from './options.ts';
 
 const EXPOSED = 'WWW-Authenticate, Content-Type';
 const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, Mcp-Session-Id';
+
+/** Workers (and hosts that mimic them) hand Hono an execution context; elsewhere there is none. */
+function waitUntilOf(c: Context): ((work: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
+  } catch {
+    // Hono throws when the runtime gave no execution context: the process itself stays up.
+    return undefined;
+  }
+}
 
 /** Routes for the MCP endpoint, to mount in any Hono app: `app.route('/', mcpRoutes(server))`. */
 export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono {
@@ -28,7 +40,7 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
     }
   });
 
-  app.post(path, (c) => post(c.req.raw));
+  app.post(path, (c) => post(c.req.raw, { waitUntil: waitUntilOf(c) }));
 
   const auth = options.auth;
   if (auth?.metadata && auth.metadataPaths) {

@@ -19,6 +19,10 @@ const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
 interface Lane { era: Era; protocolVersion: string }
 
+export interface Platform {
+  waitUntil?: (work: Promise<unknown>) => void;
+}
+
 function errorFrom(error: McpError, id: JsonRpcId | undefined, era: Era): Response {
   return jsonRpcErrorResponse(statusForError(error.code, era), error.code, error.message, id, error.data);
 }
@@ -40,7 +44,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
 
-  return async function handlePost(request: Request): Promise<Response> {
+  /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
+  return async function handlePost(request: Request, platform: Platform = {}): Promise<Response> {
     const refused = checkOriginAndHost(request, options.allowedHosts, options.allowedOrigins) ?? checkContentType(request);
     if (refused) return refused;
 
@@ -92,7 +97,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         throw error;
       }
     }
-    return respond([message], false, lane, mode, request, principal);
+    return respond([message], false, lane, mode, request, principal, platform);
   };
 
   function forbidden(request: Request, scopes: readonly string[]): Response {
@@ -128,7 +133,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
-    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, errors);
+    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, {}, errors);
   }
 
   async function respond(
@@ -138,6 +143,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     mode: ResponseMode,
     request: Request,
     principal: Principal | undefined,
+    platform: Platform,
     extra: JsonRpcResponse[] = [],
   ): Promise<Response> {
     const cancel = new AbortController();
@@ -145,7 +151,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (options.timeoutMs) signals.push(AbortSignal.timeout(options.timeoutMs));
     const signal = AbortSignal.any(signals);
     const writer = new StreamWriter(mode, keepAliveMs, (reason) => cancel.abort(reason));
-    const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal };
+    const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal, waitUntil: platform.waitUntil };
     const done = Promise.all(messages.map((m) => withDeadline(m, server.handle(m, env), signal))).then((responses) => [...responses, ...extra]);
 
     const first = await Promise.race([done, writer.opened.then(() => undefined)]);

@@ -12,7 +12,7 @@ export type {
   JsonRpcResponse,
   JsonRpcSuccess,
 } from './jsonrpc.ts';
-export { LEGACY_METHODS, MODERN_METHODS, NAME_FIELD } from './methods.ts';
+export { NAME_FIELD } from './methods.ts';
 export {
   DEFAULT_LEGACY_VERSION,
   LEGACY_VERSIONS,

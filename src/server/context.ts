@@ -43,6 +43,13 @@ export interface HandlerContext {
   elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult>;
   sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult>;
   listRoots(key?: string): Promise<ListRootsResult>;
+  /**
+   * Tasks extension: turns this call into a task now (for tools registered with taskSupport
+   * "optional"); the client gets a CreateTaskResult and the rest runs in the background. Asks made
+   * before it are answered through MRTR, asks after it through tasks/update. A no-op when the
+   * call cannot become a task.
+   */
+  startTask(): Promise<void>;
 }
 
 export interface ContextSources {
@@ -122,5 +129,6 @@ export function createHandlerContext(sources: ContextSources): HandlerContext & 
     elicit: (params, key) => ask('elicitation/create', params as unknown as Record<string, unknown>, key) as Promise<ElicitResult>,
     sample: (params, key) => ask('sampling/createMessage', params, key) as Promise<CreateMessageResult>,
     listRoots: (key) => ask('roots/list', undefined, key) as Promise<ListRootsResult>,
+    startTask: () => round?.startTask() ?? Promise.resolve(),
   };
 }

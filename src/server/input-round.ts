@@ -3,13 +3,14 @@
 import { createRequestStateSealer } from '../mrtr/request-state.ts';
 import type { RequestStateBinding } from '../mrtr/request-state.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
-import type { JsonRpcId } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcId } from '../protocol/jsonrpc.ts';
 import type { Store } from '../store/store.ts';
 import type { ClientRequestBroker } from './client-requests.ts';
 import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
 import { InputRound } from './input-requests.ts';
 import type { RequestEnv } from './outbox.ts';
+import type { TaskRun, Tasks } from './tasks.ts';
 
 export type Sealer = ReturnType<typeof createRequestStateSealer>;
 
@@ -31,7 +32,22 @@ export interface RoundCall {
 
 export type RoundOutcome<T> =
   | { kind: 'complete'; value: T }
-  | { kind: 'input_required'; inputRequests: Record<string, unknown>; requestState: string };
+  | { kind: 'input_required'; inputRequests: Record<string, unknown>; requestState: string }
+  | { kind: 'task'; created: JsonObject };
+
+/** How a call may turn into a task (tasks extension) when it runs longer than `afterMs`. */
+export interface Promotion<T> {
+  tasks: Tasks;
+  afterMs: number;
+  /** "required" tools: a task even when the handler finishes at once. */
+  always: boolean;
+  /** The stored result for the handler's value (validation as for a direct answer). */
+  settle(value: T): Promise<JsonObject>;
+  /** The stored outcome when the handler throws something that is not a protocol error. */
+  settleThrow(error: unknown): JsonObject;
+  /** Where a failure to record the outcome goes (the store being down): nobody awaits the task. */
+  report(error: unknown): void;
+}
 
 const ROUND_ENDED = 'input_required: the handler asked for input and will be run again with the answers';
 
@@ -54,7 +70,7 @@ async function openState(deps: RoundDeps, call: RoundCall, binding: RequestState
   return { answers: { ...opened.payload.answers }, pending, data: data.state };
 }
 
-export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx: HandlerContext) => Promise<T>): Promise<RoundOutcome<T>> {
+export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx: HandlerContext) => Promise<T>, promotion?: Promotion<T>): Promise<RoundOutcome<T>> {
   const { env } = call;
   const meta: Record<string, unknown> = isJsonObject(call.params._meta) ? call.params._meta : {};
   const controller = new AbortController();
@@ -76,16 +92,33 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
       const accepted = call.params.requestState === undefined ? Object.keys(responses) : opened.pending;
       for (const key of accepted) if (responses[key] !== undefined) opened.answers[key] = responses[key];
     }
-    const round = new InputRound(opened.answers);
+    const round = new InputRound(opened.answers, promotion !== undefined);
     const ctx = createHandlerContext({ ...call, meta, signal: controller.signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data });
+    const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
+      // From here the work outlives the request: the client closing its stream no longer cancels it.
+      env.signal.removeEventListener('abort', onAbort);
+      const { created, run } = await promotion!.tasks.create(env.principal?.subject);
+      round.becameTask(run.ask);
+      run.signal.addEventListener('abort', () => controller.abort(run.signal.reason), { once: true });
+      const work = finishTask(run, running(), promotion!).catch((error: unknown) => promotion!.report(error));
+      env.waitUntil?.(work);
+      return { kind: 'task', created };
+    };
+    // "required": a task from the start, so every ask is a task input.
+    if (promotion?.always) return await escalate(() => invoke(ctx).then((value) => ({ value })));
 
     const asked = round.asked.then(
       // One macrotask lets asks made together (Promise.all) join the same round.
       () => new Promise<'asked'>((resolve) => setTimeout(() => resolve('asked'), 0)),
     );
     const running = invoke(ctx).then((value) => ({ value }));
-    const winner = await Promise.race([running, asked]);
-    if (winner !== 'asked') return { kind: 'complete', value: winner.value };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const contenders: Promise<{ value: T } | 'asked' | 'promote'>[] = [running, asked];
+    if (promotion) contenders.push(round.taskRequested, new Promise<'promote'>((resolve) => (timer = setTimeout(() => resolve('promote'), promotion.afterMs))));
+    const winner = await Promise.race(contenders).finally(() => clearTimeout(timer));
+    if (winner !== 'asked' && winner !== 'promote') return { kind: 'complete', value: winner.value };
+    // Asks made before promotion are answered synchronously through MRTR first (SHOULD).
+    if (winner === 'promote' && round.pending.size === 0) return await escalate(() => running);
     // The abandoned run may still settle, e.g. by reacting to its aborted signal: nobody awaits it.
     running.catch(() => undefined);
 
@@ -101,5 +134,19 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     return { kind: 'input_required', inputRequests, requestState };
   } finally {
     env.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Runs the rest of a promoted call in the background and records how it ended. */
+async function finishTask<T>(run: TaskRun, running: Promise<{ value: T }>, promotion: Promotion<T>): Promise<void> {
+  const cancelled = new Promise<'cancelled'>((resolve) => run.signal.addEventListener('abort', () => resolve('cancelled'), { once: true }));
+  try {
+    const ended = await Promise.race([running, cancelled]);
+    if (ended === 'cancelled') return await run.finish({ cancelled: true });
+    await run.finish({ result: await promotion.settle(ended.value) });
+  } catch (error) {
+    if (run.signal.aborted) return await run.finish({ cancelled: true });
+    if (error instanceof McpError) return await run.finish({ error: error.toJSON() as unknown as JsonObject });
+    await run.finish({ result: promotion.settleThrow(error) });
   }
 }

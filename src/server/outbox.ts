@@ -17,4 +17,6 @@ export interface RequestEnv {
   signal: AbortSignal;
   outbox: Outbox;
   principal?: Principal;
+  /** Keeps the platform alive for work that outlives the response (Workers `ctx.waitUntil`, …). */
+  waitUntil?: (work: Promise<unknown>) => void;
 }

@@ -14,6 +14,7 @@ import type {
   ToolAnnotations,
 } from '../protocol/types.ts';
 import type { HandlerContext } from './context.ts';
+import type { TaskSupport } from './tasks.ts';
 import { compileUriTemplate } from './uri-template.ts';
 import type { CompiledTemplate, TemplateVariables } from './uri-template.ts';
 
@@ -33,6 +34,11 @@ export interface ToolConfig<In extends SchemaInput | undefined = SchemaInput | u
   _meta?: Record<string, unknown>;
   /** OAuth scopes a caller needs to see and call this tool (enforced when an auth gate runs). */
   scopes?: string[];
+  /**
+   * Tasks extension: "required" runs every call as a task from the start; "optional" becomes a task
+   * when the handler calls `ctx.startTask()` or outlives `tasks.promoteAfterMs`. Default "forbidden".
+   */
+  taskSupport?: TaskSupport;
 }
 export type ToolHandler<In> = (args: ArgsOf<In>, ctx: HandlerContext) => Awaitable<CallToolResult>;
 
@@ -96,6 +102,7 @@ export interface CompiledTool extends Gated {
   output: CompiledSchema | undefined;
   /** `Mcp-Param-{header}` → path of the argument it mirrors (SEP-2243 `x-mcp-header`). */
   headerParams: ReadonlyMap<string, { path: readonly string[]; type: 'string' | 'integer' | 'boolean' }>;
+  taskSupport: TaskSupport;
   handler: ToolHandler<unknown>;
 }
 
@@ -171,7 +178,7 @@ export function compileTool(name: string, config: ToolConfig, handler: ToolHandl
     icons: config.icons,
     _meta: config._meta,
   });
-  return { name, definition, scopes: config.scopes ?? [], input, output, headerParams: collectHeaderParams(name, inputJson), handler };
+  return { name, definition, scopes: config.scopes ?? [], input, output, headerParams: collectHeaderParams(name, inputJson), taskSupport: config.taskSupport ?? 'forbidden', handler };
 }
 
 export function compileResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): CompiledResource {

@@ -15,8 +15,10 @@ import { ClientRequestBroker } from './client-requests.ts';
 import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
 import { runRound } from './input-round.ts';
-import type { RoundDeps, RoundOutcome } from './input-round.ts';
+import type { Promotion, RoundDeps, RoundOutcome } from './input-round.ts';
 import { listen } from './listen.ts';
+import { TASKS_EXTENSION, Tasks, declaresTasks, missingTasksCapability } from './tasks.ts';
+import type { TaskOptions } from './tasks.ts';
 import type { RequestEnv } from './outbox.ts';
 import { pageOf } from './pagination.ts';
 import { compilePrompt, compileResource, compileTemplate, compileTool, ResourceTemplate } from './registry.ts';
@@ -58,6 +60,8 @@ export interface ServerOptions {
   bus?: Bus;
   /** 2025 lane: how long a handler waits for the client to answer a server-to-client request. Default 30 s. */
   clientRequestTimeoutMs?: number;
+  /** The tasks extension: lifetime, polling interval and when an "optional" tool becomes a task. */
+  tasks?: TaskOptions;
   /** Scope hierarchy for `scopes` on tools, resources and prompts. Default: `weather` covers `weather:read`. */
   scopeCovers?: (granted: string, required: string) => boolean;
   /** Receives what went wrong inside a handler; the client only sees a generic message. */
@@ -87,6 +91,7 @@ export class McpServer {
   readonly #prompts = new Map<string, CompiledPrompt>();
   readonly #round: RoundDeps;
   readonly #bus: Bus;
+  readonly #tasks: Tasks;
   readonly #pageSize: number;
   readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' };
   readonly #methods: Record<string, Method>;
@@ -102,9 +107,11 @@ export class McpServer {
     this.#bus = options.bus ?? new MemoryBus();
     this.#pageSize = options.pageSize ?? 100;
     this.#cache = { ttlMs: options.cache?.ttlMs ?? 0, cacheScope: options.cache?.cacheScope ?? 'public' };
+    const store = options.store ?? new MemoryStore();
+    this.#tasks = new Tasks(store, this.#bus, options.tasks);
     this.#round = {
       sealer: createRequestStateSealer(options.requestState),
-      store: options.store ?? new MemoryStore(),
+      store,
       broker: new ClientRequestBroker(options.clientRequestTimeoutMs ?? 30_000),
       loggingEnabled: options.logging !== false,
     };
@@ -127,6 +134,9 @@ export class McpServer {
       'prompts/get': (req, params, env) => this.#getPrompt(req, params, env),
       'completion/complete': (req, params, env) => this.#complete(req, params, env),
       'subscriptions/listen': (req, params, env) => listen(req.id, params, env, this.#bus, this.#capabilities(env.era)),
+      'tasks/get': async (_req, params, env) => this.#tasks.get(params.taskId, this.#taskOwner(params, env)),
+      'tasks/update': async (_req, params, env) => this.#tasks.update(params.taskId, params.inputResponses, this.#taskOwner(params, env)),
+      'tasks/cancel': async (_req, params, env) => this.#tasks.cancel(params.taskId, this.#taskOwner(params, env)),
     };
   }
 
@@ -214,6 +224,7 @@ export class McpServer {
     const caps = this.#capabilities(env.era);
     if (area === 'tools' || area === 'prompts' || area === 'resources') return caps[area] !== undefined;
     if (area === 'completion') return caps.completions !== undefined;
+    if (area === 'tasks') return modern && isJsonObject(caps.extensions) && caps.extensions[TASKS_EXTENSION] !== undefined;
     if (area === 'logging') return caps.logging !== undefined;
     return true;
   }
@@ -231,6 +242,7 @@ export class McpServer {
     if (this.#resources.size > 0 || this.#templates.length > 0) caps.resources = { subscribe: true, listChanged };
     if (this.#prompts.size > 0 || this.#templates.length > 0) caps.completions = {};
     if (this.#round.loggingEnabled) caps.logging = {};
+    if (era === 'modern' && [...this.#tools.values()].some((tool) => tool.taskSupport !== 'forbidden')) caps.extensions = { [TASKS_EXTENSION]: {} };
     return caps;
   }
 
@@ -326,7 +338,36 @@ export class McpServer {
 
   #inputRequired<T>(outcome: RoundOutcome<T>, complete: (value: T) => JsonObject | Promise<JsonObject>): JsonObject | Promise<JsonObject> {
     if (outcome.kind === 'complete') return complete(outcome.value);
+    if (outcome.kind === 'task') return { ...outcome.created, resultType: 'task' };
     return { resultType: 'input_required', inputRequests: outcome.inputRequests, requestState: outcome.requestState };
+  }
+
+  /** tasks/* only for clients that declared the extension on this request (MUST, -32021 otherwise). */
+  #taskOwner(params: JsonObject, env: RequestEnv): string | undefined {
+    const meta = isJsonObject(params._meta) ? params._meta : {};
+    if (!declaresTasks(meta[MetaKey.clientCapabilities])) throw missingTasksCapability('This method');
+    return env.principal?.subject;
+  }
+
+  /** Whether and how soon this call may become a task; -32021 when it must and the client cannot. */
+  #promotion(tool: CompiledTool, request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promotion<CallToolResult> | undefined {
+    if (tool.taskSupport === 'forbidden') return undefined;
+    const meta = isJsonObject(params._meta) ? params._meta : {};
+    if (env.era !== 'modern' || !declaresTasks(meta[MetaKey.clientCapabilities])) {
+      if (tool.taskSupport === 'required') throw missingTasksCapability(`Tool "${tool.name}"`);
+      return undefined;
+    }
+    return {
+      tasks: this.#tasks,
+      afterMs: tool.taskSupport === 'required' ? 0 : this.#tasks.promoteAfterMs,
+      always: tool.taskSupport === 'required',
+      settle: (result) => this.#checkToolResult(tool, result),
+      settleThrow: (error) => {
+        this.#reportError(error, request);
+        return toolError(error instanceof Error && error.message ? error.message : `Tool "${tool.name}" failed.`);
+      },
+      report: (error) => this.#reportError(error, request),
+    };
   }
 
   async #callTool(request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
@@ -344,7 +385,8 @@ export class McpServer {
     }
     let outcome: RoundOutcome<CallToolResult>;
     try {
-      outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, async (ctx) => tool.handler(args as never, ctx));
+      const promotion = this.#promotion(tool, request, params, env);
+      outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, async (ctx) => tool.handler(args as never, ctx), promotion);
     } catch (error) {
       if (error instanceof McpError) throw error;
       this.#reportError(error, request);

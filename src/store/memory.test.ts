@@ -1,5 +1,8 @@
 import { MemoryBus, MemoryStore } from './memory.ts';
 import { runBusContract, runStoreContract } from './store.contract.ts';
 
-runStoreContract('MemoryStore', () => new MemoryStore());
-runBusContract('MemoryBus', () => new MemoryBus());
+// One store and one bus stand for the shared backend: "another instance" is the same object here.
+const store = new MemoryStore();
+const bus = new MemoryBus();
+runStoreContract('MemoryStore', () => store);
+runBusContract('MemoryBus', () => bus);

@@ -1,8 +1,10 @@
 // In-process Store and Bus: the defaults for one instance, and the reference the contract tests pin.
 import type { Bus, ServerEvent, Store } from './store.ts';
+import { requireTtlMs } from './ttl.ts';
 
 export class MemoryStore implements Store {
   readonly #claims = new Map<string, number>();
+  readonly #values = new Map<string, { value: string; expiresAt: number }>();
   readonly #now: () => number;
   #nextSweep = 0;
 
@@ -19,16 +21,37 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  // Amortised expiry: a sweep at most once a second keeps claim O(1) while bounding memory.
+  async get(key: string): Promise<string | undefined> {
+    const entry = this.#values.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > this.#now()) return entry.value;
+    this.#values.delete(key);
+    return undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    const ttl = requireTtlMs(ttlMs);
+    const now = this.#now();
+    this.#sweep(now);
+    this.#values.set(key, { value, expiresAt: now + ttl });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#values.delete(key);
+  }
+
+  // Amortised expiry: a sweep at most once a second keeps each call O(1) while bounding memory.
   #sweep(now: number): void {
     if (now < this.#nextSweep) return;
     this.#nextSweep = now + 1000;
     for (const [key, expiresAt] of this.#claims) if (expiresAt <= now) this.#claims.delete(key);
+    for (const [key, entry] of this.#values) if (entry.expiresAt <= now) this.#values.delete(key);
   }
 }
 
 export class MemoryBus implements Bus {
   readonly #listeners = new Set<(event: ServerEvent) => void>();
+  readonly #channels = new Map<string, Set<(message: string) => void>>();
 
   async publish(event: ServerEvent): Promise<void> {
     for (const listener of [...this.#listeners]) listener(event);
@@ -39,5 +62,24 @@ export class MemoryBus implements Bus {
     const entry = (event: ServerEvent) => listener(event);
     this.#listeners.add(entry);
     return () => this.#listeners.delete(entry);
+  }
+
+  async publishTo(channel: string, message: string): Promise<boolean> {
+    const listeners = this.#channels.get(channel);
+    if (!listeners || listeners.size === 0) return false;
+    for (const listener of [...listeners]) listener(message);
+    return true;
+  }
+
+  async subscribeTo(channel: string, listener: (message: string) => void): Promise<() => void> {
+    const entry = (message: string) => listener(message);
+    let listeners = this.#channels.get(channel);
+    if (!listeners) this.#channels.set(channel, (listeners = new Set()));
+    listeners.add(entry);
+    return () => {
+      listeners.delete(entry);
+      // Rendezvous channels are one per request id: drop empty sets so they do not pile up.
+      if (listeners.size === 0 && this.#channels.get(channel) === listeners) this.#channels.delete(channel);
+    };
   }
 }

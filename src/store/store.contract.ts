@@ -1,22 +1,93 @@
-// One suite every Store and Bus implementation runs (memory here, Redis and Durable Objects later).
+// One suite every Store and Bus implementation runs (memory here, Redis in test/cluster, Durable
+// Objects later). Each `create()` call must resolve a ready handle on ONE shared backend, as two
+// server instances would hold: that is how the suite checks what crosses instances. Tests run one
+// at a time and use fresh keys and channels, so a backend may outlive the suite.
 import { describe, expect, it } from 'vitest';
 import type { Bus, ServerEvent, Store } from './store.ts';
 
+const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function runStoreContract(name: string, create: () => Store | Promise<Store>): void {
   describe(`${name} store contract`, () => {
-    it('lets exactly one caller claim a key', async () => {
-      const store = await create();
-      const key = `k-${crypto.randomUUID()}`;
-      const results = await Promise.all([1, 2, 3, 4].map(() => store.claim(key, Date.now() + 60_000)));
+    it('lets exactly one caller claim a key, across instances', async () => {
+      const [a, b] = [await create(), await create()];
+      const key = unique('k');
+      const results = await Promise.all([a, b, a, b].map((store) => store.claim(key, Date.now() + 60_000)));
       expect(results.filter(Boolean)).toHaveLength(1);
-      expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
+      expect(await a.claim(key, Date.now() + 60_000)).toBe(false);
+      expect(await b.claim(key, Date.now() + 60_000)).toBe(false);
     });
 
     it('frees a key once its claim has expired', async () => {
       const store = await create();
-      const key = `k-${crypto.randomUUID()}`;
+      const key = unique('k');
       expect(await store.claim(key, Date.now() - 1)).toBe(true);
       expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
+    });
+
+    it('frees a short claim when its time is up', async () => {
+      const store = await create();
+      const key = unique('k');
+      expect(await store.claim(key, Date.now() + 80)).toBe(true);
+      expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
+      await sleep(150);
+      expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
+    });
+
+    it('reads on one instance the value set on another, byte for byte', async () => {
+      const [a, b] = [await create(), await create()];
+      const key = unique('v');
+      expect(await b.get(key)).toBeUndefined();
+      const value = JSON.stringify({ result: 'ok', text: 'naïve ✓ 日本 \u{1F600}', nested: [1, '2'] });
+      await a.set(key, value, 60_000);
+      expect(await b.get(key)).toBe(value);
+      await a.set(`${key}-empty`, '', 60_000);
+      expect(await b.get(`${key}-empty`)).toBe('');
+    });
+
+    it('replaces a value and its TTL on set', async () => {
+      const store = await create();
+      const key = unique('v');
+      await store.set(key, 'first', 80);
+      await store.set(key, 'second', 60_000);
+      await sleep(150);
+      expect(await store.get(key)).toBe('second');
+    });
+
+    it('forgets a value once its TTL has passed', async () => {
+      const store = await create();
+      const key = unique('v');
+      await store.set(key, 'short-lived', 80);
+      expect(await store.get(key)).toBe('short-lived');
+      await sleep(150);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it('deletes a value everywhere, and deleting nothing is fine', async () => {
+      const [a, b] = [await create(), await create()];
+      const key = unique('v');
+      await a.set(key, 'x', 60_000);
+      await b.delete(key);
+      expect(await a.get(key)).toBeUndefined();
+      await expect(b.delete(unique('never-set'))).resolves.toBeUndefined();
+    });
+
+    it('keeps claims and values apart', async () => {
+      const store = await create();
+      const key = unique('both');
+      expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
+      expect(await store.get(key)).toBeUndefined();
+      await store.set(key, 'value', 60_000);
+      await store.delete(key);
+      expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
+    });
+
+    it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])('refuses ttlMs %s with a TypeError', async (ttlMs) => {
+      const store = await create();
+      const key = unique('v');
+      await expect(store.set(key, 'x', ttlMs)).rejects.toThrow(TypeError);
+      expect(await store.get(key)).toBeUndefined();
     });
   });
 }
@@ -43,14 +114,92 @@ export function runBusContract(name: string, create: () => Bus | Promise<Bus>): 
       offB();
     });
 
+    it('delivers events published on another instance', async () => {
+      const [publisher, listener] = [await create(), await create()];
+      const seen: ServerEvent[] = [];
+      const off = listener.subscribe((e) => seen.push(e));
+      const uri = `test://${crypto.randomUUID()}`;
+      const sent: ServerEvent[] = Array.from({ length: 20 }, (_, i) => (i % 2 ? { type: 'resources/updated', uri: `${uri}/${i}` } : { type: 'resources/list_changed' }));
+      for (const event of sent) await publisher.publish(event);
+      await expect.poll(() => seen.length).toBe(20);
+      expect(seen).toEqual(sent);
+      off();
+    });
+
     it('stops delivering after unsubscribe', async () => {
       const bus = await create();
       const seen: ServerEvent[] = [];
       const off = bus.subscribe((e) => seen.push(e));
       off();
       await bus.publish({ type: 'tools/list_changed' });
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(50);
       expect(seen).toEqual([]);
+    });
+
+    it('delivers a directed message across instances once subscribeTo has resolved', async () => {
+      const [sender, receiver] = [await create(), await create()];
+      const channel = unique('s2c');
+      const got: string[] = [];
+      const off = await receiver.subscribeTo(channel, (m) => got.push(m));
+      const answer = JSON.stringify({ jsonrpc: '2.0', id: channel, result: { action: 'accept', content: { name: 'Ada' } } });
+      expect(await sender.publishTo(channel, answer)).toBe(true);
+      await expect.poll(() => got).toEqual([answer]);
+      off();
+    });
+
+    it('keeps directed messages in order for each listener, and both listeners of a channel get them', async () => {
+      const [sender, receiver] = [await create(), await create()];
+      const channel = unique('ordered');
+      const first: string[] = [];
+      const second: string[] = [];
+      const offFirst = await receiver.subscribeTo(channel, (m) => first.push(m));
+      const offSecond = await sender.subscribeTo(channel, (m) => second.push(m));
+      const sent = Array.from({ length: 30 }, (_, i) => `message ${i}`);
+      for (const message of sent) await sender.publishTo(channel, message);
+      await expect.poll(() => first.length).toBe(30);
+      await expect.poll(() => second.length).toBe(30);
+      expect(first).toEqual(sent);
+      expect(second).toEqual(sent);
+      offFirst();
+      expect(await sender.publishTo(channel, 'after')).toBe(true);
+      await expect.poll(() => second.at(-1)).toBe('after');
+      expect(first.at(-1)).toBe('message 29');
+      offSecond();
+    });
+
+    it('reports false for a channel nobody listens on, and after the last listener leaves', async () => {
+      const [sender, receiver] = [await create(), await create()];
+      const channel = unique('empty');
+      expect(await sender.publishTo(channel, 'lost')).toBe(false);
+      const got: string[] = [];
+      const off = await receiver.subscribeTo(channel, (m) => got.push(m));
+      off();
+      // Unsubscribing may travel to the backend in the background.
+      await expect.poll(() => sender.publishTo(channel, 'late'), { timeout: 2_000 }).toBe(false);
+      expect(got).toEqual([]);
+    });
+
+    it('keeps channels, and directed messages and events, apart', async () => {
+      const bus = await create();
+      const channel = unique('a');
+      const onA: string[] = [];
+      const onEvents: string[] = [];
+      const events: ServerEvent[] = [];
+      const offA = await bus.subscribeTo(channel, (m) => onA.push(m));
+      // A directed channel literally named "events" must not see published ServerEvents.
+      const offEvents = await bus.subscribeTo('events', (m) => onEvents.push(m));
+      const offBus = bus.subscribe((e) => events.push(e));
+      expect(await bus.publishTo(`${channel}-other`, 'not for a')).toBe(false);
+      const uri = `test://${crypto.randomUUID()}`;
+      await bus.publish({ type: 'resources/updated', uri });
+      await bus.publishTo(channel, 'for a');
+      await expect.poll(() => onA).toEqual(['for a']);
+      await expect.poll(() => events.some((e) => e.type === 'resources/updated' && e.uri === uri)).toBe(true);
+      expect(onEvents).toEqual([]);
+      expect(events.every((e) => typeof e.type === 'string')).toBe(true);
+      offA();
+      offEvents();
+      offBus();
     });
   });
 }

@@ -1,5 +1,9 @@
 // What must outlive one request goes through these two interfaces, never through process state
 // that a load balancer cannot see. Imports nothing from the server or HTTP layers.
+//
+// Every method is async and every value a string, with TTLs in milliseconds and no transactions,
+// scripts or blocking reads: so a TCP Redis, an HTTP Redis (Upstash) or a Durable Object can each
+// implement them with single round trips.
 
 /** Change events fanned out to `subscriptions/listen` streams on every instance. */
 export type ServerEvent =
@@ -12,12 +16,40 @@ export interface Store {
   /**
    * Records `key` until `expiresAt` (ms since the epoch) unless it is already recorded.
    * Resolves true for the one caller that recorded it: the primitive behind single-use tokens.
+   * Claims live apart from `get`/`set` values: claiming `k` never makes `get("k")` defined.
    */
   claim(key: string, expiresAt: number): Promise<boolean>;
+
+  /** The value last `set` under `key`, or undefined when there is none or it has expired. */
+  get(key: string): Promise<string | undefined>;
+
+  /**
+   * Stores `value` under `key` for `ttlMs` milliseconds (a positive, finite number; fractions round
+   * up), replacing any earlier value and its TTL. Rejects with a TypeError for any other `ttlMs`.
+   */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+
+  /** Removes the value under `key`; resolves the same whether or not there was one. */
+  delete(key: string): Promise<void>;
 }
 
 export interface Bus {
   publish(event: ServerEvent): Promise<void>;
   /** Returns the function that ends the subscription. Events reach each listener in publish order. */
   subscribe(listener: (event: ServerEvent) => void): () => void;
+
+  /**
+   * Sends `message` to whoever listens on `channel` (on any instance sharing the bus). Resolves true
+   * when at least one listener was subscribed to receive it, false when nobody was: a rendezvous
+   * such as `s2c:<request id>` then knows the answer reached no waiting handler.
+   */
+  publishTo(channel: string, message: string): Promise<boolean>;
+
+  /**
+   * Listens on `channel` (a namespace apart from `publish`/`subscribe` events). Resolves once
+   * messages published from then on are sure to arrive, so a caller subscribes first and only then
+   * reveals the channel name (e.g. sends the request whose answer will come back on it). Messages
+   * reach each listener in publish order. Resolves the function that ends the subscription.
+   */
+  subscribeTo(channel: string, listener: (message: string) => void): Promise<() => void>;
 }

@@ -32,6 +32,16 @@ describe('official conformance suite', () => {
     expect(run.scenarios.get('http-custom-header-server-validation')).toEqual([10, 0]);
   });
 
+  it('passes the whole suite, the tasks extension scenarios included', { timeout: 240_000 }, async () => {
+    const run = await runConformance(served.url, ['--suite', 'all']);
+    expect(run.exitCode, run.output.slice(-3000)).toBe(0);
+    const tasks = [...run.scenarios].filter(([name]) => name.startsWith('tasks-'));
+    expect(tasks.length).toBeGreaterThanOrEqual(10);
+    expect(tasks.filter(([, [, failed]]) => failed > 0)).toEqual([]);
+    expect(run.scenarios.get('tasks-lifecycle')?.[0]).toBeGreaterThanOrEqual(9);
+    expect([...run.scenarios.values()].reduce((sum, [, failed]) => sum + failed, 0)).toBe(0);
+  });
+
   it.each(['2025-11-25', '2025-06-18'])('passes the %s server scenarios except the baselined session ones', { timeout: 240_000 }, async (revision) => {
     const run = await runConformance(served.url, ['--suite', 'all', '--spec-version', revision, '--expected-failures', expectedFailuresFile(revision)]);
     expect(run.output).toContain('Baseline check passed');

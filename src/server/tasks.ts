@@ -1,0 +1,215 @@
+// The tasks extension (`io.modelcontextprotocol/tasks`, ext-tasks specification/draft/tasks.md):
+// a tool call that outlives its request runs as a task whose state lives in the Store, so
+// tasks/get, tasks/update and tasks/cancel work on any instance.
+//
+// Each key has one writer, so no transactions are needed: `task:<id>` is written only by the
+// instance running the task; `task:<id>:answer:<key>` by whichever instance takes tasks/update;
+// `task:<id>:cancel` by tasks/cancel. Bus channel `task:<id>` wakes the runner; it also polls.
+import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import type { JsonObject } from '../protocol/jsonrpc.ts';
+import type { Bus, Store } from '../store/store.ts';
+import { isValidInputResponse } from './input-requests.ts';
+import type { InputRequest } from './input-requests.ts';
+
+export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+/** Per tool: may it run as a task ("optional": when it outlives `promoteAfterMs`), must it, or never. */
+export type TaskSupport = 'forbidden' | 'optional' | 'required';
+
+export interface TaskOptions {
+  /** How long a task and its result are kept. Default one hour. */
+  ttlMs?: number;
+  /** Suggested polling interval for clients, and how often a waiting task checks for answers. Default 500. */
+  pollIntervalMs?: number;
+  /** An "optional" tool still running after this long becomes a task. Default 250 ms. */
+  promoteAfterMs?: number;
+}
+
+export type TaskStatus = 'working' | 'input_required' | 'completed' | 'cancelled' | 'failed';
+
+interface StoredTask {
+  taskId: string;
+  status: TaskStatus;
+  statusMessage?: string;
+  createdAt: string;
+  lastUpdatedAt: string;
+  ttlMs: number;
+  pollIntervalMs: number;
+  inputRequests?: Record<string, InputRequest>;
+  result?: JsonObject;
+  error?: JsonObject;
+  /** Subject of the principal that created it: a task id is a name, not a capability. */
+  owner?: string;
+}
+
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(['completed', 'cancelled', 'failed']);
+
+export function declaresTasks(capabilities: unknown): boolean {
+  return isJsonObject(capabilities) && isJsonObject(capabilities.extensions) && isJsonObject(capabilities.extensions[TASKS_EXTENSION]);
+}
+
+export function missingTasksCapability(what: string): McpError {
+  return new McpError(
+    ErrorCode.MissingRequiredClientCapability,
+    `${what} needs the tasks extension: declare "${TASKS_EXTENSION}" under _meta["io.modelcontextprotocol/clientCapabilities"].extensions.`,
+    { requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } },
+  );
+}
+
+function notFound(taskId: unknown): McpError {
+  return new McpError(ErrorCode.InvalidParams, `Task not found: ${JSON.stringify(taskId)}. It may have expired; start the call again.`);
+}
+
+/** The task as the wire shows it (CreateTaskResult body, or DetailedTask when `detailed`). */
+function publicView(task: StoredTask, detailed: boolean): JsonObject {
+  const view: JsonObject = {
+    taskId: task.taskId,
+    status: task.status,
+    createdAt: task.createdAt,
+    lastUpdatedAt: task.lastUpdatedAt,
+    ttlMs: task.ttlMs,
+    pollIntervalMs: task.pollIntervalMs,
+  };
+  if (task.statusMessage !== undefined) view.statusMessage = task.statusMessage;
+  if (!detailed) return view;
+  if (task.status === 'input_required') view.inputRequests = task.inputRequests ?? {};
+  if (task.status === 'completed') view.result = task.result ?? {};
+  if (task.status === 'failed') view.error = task.error ?? { code: ErrorCode.InternalError, message: 'Task failed' };
+  return view;
+}
+
+/** What a running task gives the handler in place of MRTR: asks that wait for tasks/update. */
+export interface TaskRun {
+  readonly taskId: string;
+  /** Aborted when tasks/cancel arrives. */
+  readonly signal: AbortSignal;
+  ask(key: string, request: InputRequest): Promise<unknown>;
+  finish(outcome: { result: JsonObject } | { error: JsonObject } | { cancelled: true }): Promise<void>;
+}
+
+export class Tasks {
+  readonly #store: Store;
+  readonly #bus: Bus;
+  readonly #ttlMs: number;
+  readonly #pollMs: number;
+  readonly promoteAfterMs: number;
+  readonly #now: () => number;
+
+  constructor(store: Store, bus: Bus, options: TaskOptions = {}, now: () => number = Date.now) {
+    this.#store = store;
+    this.#bus = bus;
+    this.#ttlMs = options.ttlMs ?? 3_600_000;
+    this.#pollMs = options.pollIntervalMs ?? 500;
+    this.promoteAfterMs = options.promoteAfterMs ?? 250;
+    this.#now = now;
+  }
+
+  /** Persists a new working task (durably, before CreateTaskResult goes out) and starts its run. */
+  async create(owner: string | undefined): Promise<{ created: JsonObject; run: TaskRun }> {
+    const stamp = new Date(this.#now()).toISOString();
+    const task: StoredTask = { taskId: crypto.randomUUID(), status: 'working', createdAt: stamp, lastUpdatedAt: stamp, ttlMs: this.#ttlMs, pollIntervalMs: this.#pollMs };
+    if (owner !== undefined) task.owner = owner;
+    await this.#save(task);
+    return { created: publicView(task, false), run: await this.#start(task) };
+  }
+
+  async get(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
+    return publicView(await this.#load(taskId, owner), true);
+  }
+
+  async update(taskId: unknown, inputResponses: unknown, owner: string | undefined): Promise<JsonObject> {
+    const task = await this.#load(taskId, owner);
+    if (!isJsonObject(inputResponses)) throw new McpError(ErrorCode.InvalidParams, 'tasks/update needs params.inputResponses: an object keyed like the task\'s inputRequests.');
+    // Answers for keys not outstanding are ignored (SHOULD): never issued, answered or superseded.
+    const outstanding = task.status === 'input_required' ? (task.inputRequests ?? {}) : {};
+    const accepted = Object.keys(inputResponses).filter((key) => key in outstanding && inputResponses[key] !== undefined);
+    await Promise.all(accepted.map((key) => this.#store.set(`task:${task.taskId}:answer:${key}`, JSON.stringify(inputResponses[key]), task.ttlMs)));
+    if (accepted.length > 0) await this.#bus.publishTo(`task:${task.taskId}`, 'update');
+    return {};
+  }
+
+  async cancel(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
+    const task = await this.#load(taskId, owner);
+    // Cancelling a finished task is acknowledged the same way: the request is idempotent.
+    if (!TERMINAL.has(task.status)) {
+      await this.#store.set(`task:${task.taskId}:cancel`, '1', task.ttlMs);
+      await this.#bus.publishTo(`task:${task.taskId}`, 'cancel');
+    }
+    return {};
+  }
+
+  async #load(taskId: unknown, owner: string | undefined): Promise<StoredTask> {
+    if (typeof taskId !== 'string' || taskId === '') throw new McpError(ErrorCode.InvalidParams, 'params.taskId must be the taskId the server returned.');
+    const raw = await this.#store.get(`task:${taskId}`);
+    const task = raw === undefined ? undefined : (JSON.parse(raw) as StoredTask);
+    if (!task || task.owner !== owner) throw notFound(taskId);
+    return task;
+  }
+
+  #save(task: StoredTask): Promise<void> {
+    return this.#store.set(`task:${task.taskId}`, JSON.stringify(task), task.ttlMs);
+  }
+
+  async #start(task: StoredTask): Promise<TaskRun> {
+    const controller = new AbortController();
+    const waiters = new Set<() => void>();
+    const wake = () => {
+      for (const waiter of [...waiters]) waiter();
+    };
+    const channel = `task:${task.taskId}`;
+    const stop = await this.#bus.subscribeTo(channel, wake);
+    const checkCancel = async () => {
+      if (!controller.signal.aborted && (await this.#store.get(`${channel}:cancel`)) !== undefined) controller.abort(new Error('task cancelled'));
+    };
+    const transition = async (change: Partial<StoredTask>) => {
+      Object.assign(task, change, { lastUpdatedAt: new Date(this.#now()).toISOString() });
+      await this.#save(task);
+    };
+    const outstanding = new Map<string, InputRequest>();
+
+    const ask = async (key: string, request: InputRequest): Promise<unknown> => {
+      outstanding.set(key, request);
+      await transition({ status: 'input_required', inputRequests: Object.fromEntries(outstanding), statusMessage: 'Waiting for input from the client.' });
+      try {
+        for (;;) {
+          await checkCancel();
+          if (controller.signal.aborted) throw controller.signal.reason;
+          const raw = await this.#store.get(`${channel}:answer:${key}`);
+          const answer = raw === undefined ? undefined : JSON.parse(raw);
+          if (answer !== undefined && isValidInputResponse(request.method, answer)) return answer;
+          // Wait for a bus wake-up, or poll: a message published while nobody listened is lost.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              waiters.delete(done);
+              resolve();
+            };
+            const timer = setTimeout(done, this.#pollMs);
+            waiters.add(done);
+          });
+        }
+      } finally {
+        outstanding.delete(key);
+        if (!controller.signal.aborted) {
+          await transition(outstanding.size > 0 ? { inputRequests: Object.fromEntries(outstanding) } : { status: 'working', inputRequests: undefined, statusMessage: undefined });
+        }
+      }
+    };
+
+    const cancelWatch = setInterval(() => void checkCancel(), this.#pollMs);
+    waiters.add(() => void checkCancel());
+
+    return {
+      taskId: task.taskId,
+      signal: controller.signal,
+      ask,
+      finish: async (outcome) => {
+        clearInterval(cancelWatch);
+        stop();
+        if ('result' in outcome) await transition({ status: 'completed', result: outcome.result, inputRequests: undefined, statusMessage: undefined });
+        else if ('error' in outcome) await transition({ status: 'failed', error: outcome.error, inputRequests: undefined, statusMessage: undefined });
+        else await transition({ status: 'cancelled', inputRequests: undefined, statusMessage: 'The task was cancelled.' });
+      },
+    };
+  }
+}
