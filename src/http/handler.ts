@@ -105,13 +105,13 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     return jsonRpcErrorResponse(403, ErrorCode.InvalidRequest, `Forbidden: this operation needs the scopes ${scopes.join(' ')}.`);
   }
 
-  function acceptClientResponse(response: JsonRpcResponse): Response {
-    if (server.deliverResponse(response)) return new Response(null, { status: 202 });
+  async function acceptClientResponse(response: JsonRpcResponse): Promise<Response> {
+    if (await server.deliverResponse(response)) return new Response(null, { status: 202 });
     // Fail fast rather than let the waiting handler hang unseen (issue: no shared router yet).
     return jsonRpcErrorResponse(
       400,
       ErrorCode.InvalidRequest,
-      `No request with id ${JSON.stringify(response.id)} is waiting for an answer on this server instance. Behind a load balancer, configure a shared store or use protocol 2026-07-28.`,
+      `No request with id ${JSON.stringify(response.id)} is waiting for an answer. It may have timed out; behind a load balancer, instances need a shared bus (e.g. RedisBus) or protocol 2026-07-28.`,
     );
   }
 
@@ -127,7 +127,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
       const classified = classifyMessage(item);
       if (classified.kind === 'request') requests.push(classified.message);
       else if (classified.kind === 'notification') server.handleNotification(classified.message);
-      else if (classified.kind === 'response') server.deliverResponse(classified.message);
+      else if (classified.kind === 'response') await server.deliverResponse(classified.message);
       else errors.push(errorResponse(classified.id, { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${classified.reason}.` }));
     }
     if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });

@@ -1,69 +1,60 @@
 // 2025 lane: server-to-client requests travel on the POST's SSE stream and the client answers
-// with a new POST. This broker pairs the two when both reach this process, and fails fast otherwise.
+// with a new POST, which a load balancer may send to any instance. The answer meets its waiting
+// handler through the Bus channel `s2c:<id>`; with nobody listening it fails fast.
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import type { Bus } from '../store/store.ts';
 import type { Outbox } from './outbox.ts';
 
-interface Waiter {
-  resolve(result: unknown): void;
-  reject(error: unknown): void;
-}
-
 export class ClientRequestBroker {
-  readonly #waiting = new Map<string, Waiter>();
+  readonly #bus: Bus;
   readonly #timeoutMs: number;
 
-  constructor(timeoutMs: number) {
+  constructor(bus: Bus, timeoutMs: number) {
+    this.#bus = bus;
     this.#timeoutMs = timeoutMs;
   }
 
-  request(outbox: Outbox, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<unknown> {
-    // Random ids never collide across instances, which a shared router (issue 7) relies on.
+  async request(outbox: Outbox, method: string, params: Record<string, unknown> | undefined, signal: AbortSignal): Promise<unknown> {
+    // Random ids never collide across instances, so any of them can route the answer.
     const id = `s2c-${crypto.randomUUID()}`;
-    return new Promise((resolve, reject) => {
-      const finish = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.#waiting.delete(id);
-      };
-      const onAbort = () => {
-        finish();
-        reject(signal.reason);
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(
+    let settle!: { resolve(value: unknown): void; reject(error: unknown): void };
+    const answered = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    // Listen before the request goes out, so an answer can never arrive before the listener.
+    const stop = await this.#bus.subscribeTo(`s2c:${id}`, (message) => {
+      const response = JSON.parse(message) as JsonRpcResponse;
+      if ('error' in response) {
+        const error = isJsonObject(response.error) ? response.error : { code: ErrorCode.InternalError, message: 'client error' };
+        settle.reject(new McpError(Number(error.code), `The client refused the request: ${String(error.message)}`, error.data));
+      } else {
+        settle.resolve(response.result);
+      }
+    });
+    const onAbort = () => settle.reject(signal.reason);
+    const timer = setTimeout(
+      () =>
+        settle.reject(
           new McpError(
             ErrorCode.InternalError,
-            `The client did not answer ${method} within ${this.#timeoutMs} ms. If several server instances sit behind a load balancer, its answer may have reached another one: configure a shared store, or use the 2026-07-28 protocol, whose input requests need no routing.`,
+            `The client did not answer ${method} within ${this.#timeoutMs} ms. If several server instances sit behind a load balancer, they need a shared bus (e.g. RedisBus); or use protocol 2026-07-28, whose input requests need no routing.`,
           ),
-        );
-      }, this.#timeoutMs);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiting.set(id, {
-        resolve: (result) => {
-          finish();
-          resolve(result);
-        },
-        reject: (error) => {
-          finish();
-          reject(error);
-        },
-      });
+        ),
+      this.#timeoutMs,
+    );
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
       outbox.send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
-    });
+      return await answered;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      stop();
+    }
   }
 
-  /** Hands a client's response to the handler awaiting it; false when no handler here awaits that id. */
-  deliver(response: JsonRpcResponse): boolean {
-    const waiter = typeof response.id === 'string' ? this.#waiting.get(response.id) : undefined;
-    if (!waiter) return false;
-    if ('error' in response) {
-      const error = isJsonObject(response.error) ? response.error : { code: ErrorCode.InternalError, message: 'client error' };
-      waiter.reject(new McpError(Number(error.code), `The client refused the request: ${String(error.message)}`, error.data));
-    } else {
-      waiter.resolve(response.result);
-    }
-    return true;
+  /** Hands a client's response to the handler awaiting it on any instance; false when none awaits that id. */
+  deliver(response: JsonRpcResponse): Promise<boolean> {
+    if (typeof response.id !== 'string' || !response.id.startsWith('s2c-')) return Promise.resolve(false);
+    return this.#bus.publishTo(`s2c:${response.id}`, JSON.stringify(response));
   }
 }

@@ -112,7 +112,7 @@ export class McpServer {
     this.#round = {
       sealer: createRequestStateSealer(options.requestState),
       store,
-      broker: new ClientRequestBroker(options.clientRequestTimeoutMs ?? 30_000),
+      broker: new ClientRequestBroker(this.#bus, options.clientRequestTimeoutMs ?? 30_000),
       loggingEnabled: options.logging !== false,
     };
     this.#methods = {
@@ -194,8 +194,8 @@ export class McpServer {
   /** Client notifications change nothing on a stateless server; they are accepted and dropped. */
   handleNotification(_notification: JsonRpcNotification): void {}
 
-  /** 2025 lane: routes a client's response to the handler waiting for it, if that handler runs here. */
-  deliverResponse(response: JsonRpcResponse): boolean {
+  /** 2025 lane: routes a client's response to the handler waiting for it, on whichever instance it runs. */
+  deliverResponse(response: JsonRpcResponse): Promise<boolean> {
     return this.#round.broker.deliver(response);
   }
 

@@ -3,6 +3,7 @@
 // complete in-process and fail fast when their answer cannot be routed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
+import { MemoryBus } from '../../src/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
 import { postRaw, readMessages, wire } from '../support/raw-client.ts';
 import { expectAllValid } from '../support/recording-fetch.ts';
@@ -92,6 +93,28 @@ describe('2025 lane', () => {
       }
     }
     expect(result?.content[0].text).toBe('Ada likes blue');
+  });
+
+  it('routes the answer through the shared bus when it reaches another instance', async () => {
+    const bus = new MemoryBus();
+    const [a, b] = await Promise.all([1, 2].map(() => serveApp((options) => createMcpApp(createBehaviourServer(createProbe(), { bus }), options))));
+    try {
+      const response = await postRaw(a!.url, { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'ask', arguments: {} } }, { 'mcp-protocol-version': '2025-11-25' });
+      const answers = [{ name: 'Grace' }, { colour: 'red' }];
+      let text: string | undefined;
+      for await (const message of readMessages(response)) {
+        if (message.method === 'elicitation/create') {
+          // The answer goes to instance B, as a round-robin balancer would send it.
+          const reply = await postRaw(b!.url, { jsonrpc: '2.0', id: message.id, result: { action: 'accept', content: answers.shift() } }, { 'mcp-protocol-version': '2025-11-25' });
+          expect(reply.status).toBe(202);
+        } else if (message.id === 9) {
+          text = message.result.content[0].text;
+        }
+      }
+      expect(text).toBe('Grace likes red');
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
+    }
   });
 
   it('fails fast with a clear error when an answer reaches an instance that is not waiting for it', async () => {
