@@ -14,6 +14,7 @@ import type {
   ToolAnnotations,
 } from '../protocol/types.ts';
 import type { HandlerContext } from './context.ts';
+import type { IdempotencyOptions } from './idempotency.ts';
 import type { TaskSupport } from './tasks.ts';
 import { compileUriTemplate } from './uri-template.ts';
 import type { CompiledTemplate, TemplateVariables } from './uri-template.ts';
@@ -39,6 +40,11 @@ export interface ToolConfig<In extends SchemaInput | undefined = SchemaInput | u
    * when the handler calls `ctx.startTask()` or outlives `tasks.promoteAfterMs`. Default "forbidden".
    */
   taskSupport?: TaskSupport;
+  /**
+   * Repeat-safe: a call carrying an `Idempotency-Key` header that matches an earlier completed call
+   * (same tool, caller and arguments) gets that call's stored result instead of running again.
+   */
+  idempotency?: IdempotencyOptions | true;
 }
 export type ToolHandler<In> = (args: ArgsOf<In>, ctx: HandlerContext) => Awaitable<CallToolResult>;
 
@@ -103,6 +109,7 @@ export interface CompiledTool extends Gated {
   /** `Mcp-Param-{header}` → path of the argument it mirrors (SEP-2243 `x-mcp-header`). */
   headerParams: ReadonlyMap<string, { path: readonly string[]; type: 'string' | 'integer' | 'boolean' }>;
   taskSupport: TaskSupport;
+  idempotency: IdempotencyOptions | undefined;
   handler: ToolHandler<unknown>;
 }
 
@@ -178,7 +185,7 @@ export function compileTool(name: string, config: ToolConfig, handler: ToolHandl
     icons: config.icons,
     _meta: config._meta,
   });
-  return { name, definition, scopes: config.scopes ?? [], input, output, headerParams: collectHeaderParams(name, inputJson), taskSupport: config.taskSupport ?? 'forbidden', handler };
+  return { name, definition, scopes: config.scopes ?? [], input, output, headerParams: collectHeaderParams(name, inputJson), taskSupport: config.taskSupport ?? 'forbidden', idempotency: config.idempotency === true ? {} : config.idempotency, handler };
 }
 
 export function compileResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): CompiledResource {

@@ -16,6 +16,7 @@ import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
 import { runRound } from './input-round.ts';
 import type { Promotion, RoundDeps, RoundOutcome } from './input-round.ts';
+import { openMemo } from './idempotency.ts';
 import { listen } from './listen.ts';
 import { TASKS_EXTENSION, Tasks, declaresTasks, missingTasksCapability } from './tasks.ts';
 import type { TaskOptions } from './tasks.ts';
@@ -383,6 +384,8 @@ export class McpServer {
       if (!checked.ok) return toolError(`Invalid arguments for tool "${name}":\n${formatIssues(checked.issues)}`);
       args = checked.value;
     }
+    const memo = tool.idempotency ? await openMemo(this.#round.store, name, raw, env.headers, env.principal?.subject, tool.idempotency) : undefined;
+    if (memo?.replayed) return memo.replayed;
     let outcome: RoundOutcome<CallToolResult>;
     try {
       const promotion = this.#promotion(tool, request, params, env);
@@ -393,7 +396,10 @@ export class McpServer {
       // A tool that throws becomes an isError result the model can read; only the message travels.
       return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`);
     }
-    return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result));
+    if (outcome.kind !== 'complete' || !memo) return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result));
+    const result = await this.#checkToolResult(tool, outcome.value);
+    await memo.remember(result);
+    return result;
   }
 
   async #checkToolResult(tool: CompiledTool, result: CallToolResult): Promise<JsonObject> {
