@@ -10,7 +10,7 @@ import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
 
 const EXPOSED = 'WWW-Authenticate, Content-Type';
-const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID, Mcp-Session-Id';
+const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Idempotency-Key, Last-Event-ID, Mcp-Session-Id';
 
 /** Workers (and hosts that mimic them) hand Hono an execution context; elsewhere there is none. */
 function waitUntilOf(c: Context): ((work: Promise<unknown>) => void) | undefined {

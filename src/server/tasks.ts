@@ -114,7 +114,13 @@ export class Tasks {
   }
 
   async get(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
-    return publicView(await this.#load(taskId, owner), true);
+    const task = await this.#load(taskId, owner);
+    // A running task keeps a heartbeat; without one its instance died with the work (a process
+    // killed, a function frozen without waitUntil), and no one will ever finish it.
+    if (!TERMINAL.has(task.status) && (await this.#store.get(`task:${task.taskId}:alive`)) === undefined) {
+      return publicView({ ...task, status: 'failed', error: { code: ErrorCode.InternalError, message: 'The server instance running this task stopped before it finished; call the tool again.' } }, true);
+    }
+    return publicView(task, true);
   }
 
   async update(taskId: unknown, inputResponses: unknown, owner: string | undefined): Promise<JsonObject> {
@@ -196,7 +202,10 @@ export class Tasks {
       }
     };
 
-    const cancelWatch = setInterval(() => void checkCancel(), this.#pollMs);
+    const beat = () => this.#store.set(`${channel}:alive`, '1', this.#pollMs * 4);
+    await beat();
+    // Each tick renews the heartbeat and looks for a cancellation that arrived without a bus message.
+    const cancelWatch = setInterval(() => void Promise.all([beat(), checkCancel()]).catch(() => undefined), this.#pollMs);
     waiters.add(() => void checkCancel());
 
     return {
@@ -209,6 +218,8 @@ export class Tasks {
         if ('result' in outcome) await transition({ status: 'completed', result: outcome.result, inputRequests: undefined, statusMessage: undefined });
         else if ('error' in outcome) await transition({ status: 'failed', error: outcome.error, inputRequests: undefined, statusMessage: undefined });
         else await transition({ status: 'cancelled', inputRequests: undefined, statusMessage: 'The task was cancelled.' });
+        // Only once the terminal state is stored: a reader in between must not see a dead task.
+        await this.#store.delete(`${channel}:alive`);
       },
     };
   }
