@@ -1,16 +1,18 @@
 // `subscriptions/listen` (2026-07-28 `basic/patterns/subscriptions.mdx`): acknowledge the honoured
 // subset first, then forward matching bus events, each tagged with the subscription id.
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
-import type { JsonObject, JsonRpcId } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcId, JsonRpcNotification } from '../protocol/jsonrpc.ts';
 import { MetaKey } from '../protocol/revisions.ts';
 import type { Bus, ServerEvent } from '../store/store.ts';
 import type { RequestEnv } from './outbox.ts';
+import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
 
 interface Honoured {
   toolsListChanged?: true;
   promptsListChanged?: true;
   resourcesListChanged?: true;
   resourceSubscriptions?: string[];
+  taskIds?: string[];
 }
 
 function honour(requested: JsonObject, capabilities: JsonObject): Honoured {
@@ -26,8 +28,11 @@ function honour(requested: JsonObject, capabilities: JsonObject): Honoured {
   return honoured;
 }
 
-function wants(honoured: Honoured, event: ServerEvent): boolean {
+function wants(honoured: Honoured, event: ServerEvent, subject: string | undefined): boolean {
   switch (event.type) {
+    case 'tasks/status':
+      // A task id is a name, not a capability: only its owner hears about it.
+      return event.owner === subject && honoured.taskIds?.includes(String(event.task.taskId)) === true;
     case 'tools/list_changed':
       return honoured.toolsListChanged === true;
     case 'prompts/list_changed':
@@ -39,12 +44,31 @@ function wants(honoured: Honoured, event: ServerEvent): boolean {
   }
 }
 
+function notificationFor(event: ServerEvent, tag: JsonObject): JsonRpcNotification {
+  switch (event.type) {
+    case 'tasks/status':
+      return { jsonrpc: '2.0', method: 'notifications/tasks', params: { ...event.task, _meta: tag } };
+    case 'resources/updated':
+      return { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { _meta: tag, uri: event.uri } };
+    default:
+      return { jsonrpc: '2.0', method: `notifications/${event.type}`, params: { _meta: tag } };
+  }
+}
+
 /** Holds the stream open until the client closes it (or the host ends it), then answers the listen result. */
 export async function listen(id: JsonRpcId, params: JsonObject, env: RequestEnv, bus: Bus, capabilities: JsonObject): Promise<JsonObject> {
   if (!isJsonObject(params.notifications)) {
     throw new McpError(ErrorCode.InvalidParams, 'subscriptions/listen needs params.notifications, e.g. {"toolsListChanged": true}.');
   }
   const honoured = honour(params.notifications, capabilities);
+  const taskIds = params.notifications.taskIds;
+  if (Array.isArray(taskIds)) {
+    const meta = isJsonObject(params._meta) ? params._meta : {};
+    if (!declaresTasks(meta[MetaKey.clientCapabilities])) throw missingTasksCapability('Listening for task notifications');
+    if (isJsonObject(capabilities.extensions) && capabilities.extensions[TASKS_EXTENSION] !== undefined) {
+      honoured.taskIds = taskIds.filter((id): id is string => typeof id === 'string');
+    }
+  }
   const tag = { [MetaKey.subscriptionId]: id };
   env.outbox.send({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: tag, notifications: honoured } });
   // Events queue here and are written by this request's own loop: workerd refuses I/O done on
@@ -52,7 +76,7 @@ export async function listen(id: JsonRpcId, params: JsonObject, env: RequestEnv,
   const queue: ServerEvent[] = [];
   let wake: () => void = () => undefined;
   const unsubscribe = bus.subscribe((event) => {
-    if (!wants(honoured, event)) return;
+    if (!wants(honoured, event, env.principal?.subject)) return;
     queue.push(event);
     wake();
   });
@@ -63,8 +87,7 @@ export async function listen(id: JsonRpcId, params: JsonObject, env: RequestEnv,
   try {
     while (!env.signal.aborted) {
       for (const event of queue.splice(0)) {
-        const eventParams: JsonObject = event.type === 'resources/updated' ? { _meta: tag, uri: event.uri } : { _meta: tag };
-        env.outbox.send({ jsonrpc: '2.0', method: `notifications/${event.type}`, params: eventParams });
+        env.outbox.send(notificationFor(event, tag));
       }
       await Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed]);
     }

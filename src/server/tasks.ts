@@ -170,6 +170,7 @@ export class Tasks {
     const transition = async (change: Partial<StoredTask>) => {
       Object.assign(task, change, { lastUpdatedAt: new Date(this.#now()).toISOString() });
       await this.#save(task);
+      await this.#bus.publish(task.owner === undefined ? { type: 'tasks/status', task: publicView(task, true) } : { type: 'tasks/status', task: publicView(task, true), owner: task.owner });
     };
     const outstanding = new Map<string, InputRequest>();
 

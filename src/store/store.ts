@@ -10,7 +10,9 @@ export type ServerEvent =
   | { type: 'tools/list_changed' }
   | { type: 'prompts/list_changed' }
   | { type: 'resources/list_changed' }
-  | { type: 'resources/updated'; uri: string };
+  | { type: 'resources/updated'; uri: string }
+  /** Tasks extension: a task's new state, as tasks/get shows it, for listeners that may see it. */
+  | { type: 'tasks/status'; task: Record<string, unknown>; owner?: string };
 
 export interface Store {
   /**

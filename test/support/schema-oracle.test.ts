@@ -166,9 +166,12 @@ describe('2026-07-28 specifics', () => {
     expect(validateServerMessage(MODERN, malformed, { method: 'tools/call' }).join('\n')).toMatch(/inputRequests/);
   });
 
-  it('requires resultType, and only the core values without a negotiated extension', () => {
+  it('requires resultType, and only the core values or a well-formed tasks-extension task', () => {
     expect(validateServerMessage(MODERN, response({ content: [text] }), { method: 'tools/call' }).join('\n')).toMatch(/resultType/);
-    expect(validateServerMessage(MODERN, response({ resultType: 'task', content: [text] }), { method: 'tools/call' })).toContain('CallToolResult: unknown resultType "task"');
+    expect(validateServerMessage(MODERN, response({ resultType: 'queued', content: [text] }), { method: 'tools/call' })).toContain('CallToolResult: unknown resultType "queued"');
+    expect(validateServerMessage(MODERN, response({ resultType: 'task', content: [text] }), { method: 'tools/call' }).join('\n')).toMatch(/CreateTaskResult: taskId/);
+    const task = { resultType: 'task', taskId: 't1', status: 'working', createdAt: '2026-11-24T10:00:00Z', lastUpdatedAt: '2026-11-24T10:00:00Z', ttlMs: 60000, pollIntervalMs: 500 };
+    expect(validateServerMessage(MODERN, response(task), { method: 'tools/call' })).toEqual([]);
   });
 
   it('accepts a cacheable list result and rejects one without ttlMs', () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { checkTaskNotification, checkTaskResult } from './tasks-shapes.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module, whose `default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -155,6 +156,9 @@ function plan(oracle: VersionOracle, message: unknown, context: MessageContext):
       if (modern) errors.push(`server sent a JSON-RPC request (${message.method}); 2026-07-28 servers must not initiate requests`);
       else if (!def) errors.push(`${message.method} is not a server request in ${oracle.version}`);
       else checks.push(['JSONRPCRequest', message, ''], [def, message, '']);
+    } else if (modern && message.method === 'notifications/tasks') {
+      errors.push(...checkTaskNotification(message.params));
+      checks.push(['JSONRPCNotification', message, '']);
     } else {
       const def = oracle.serverNotifications.get(message.method);
       if (!def) errors.push(`${message.method} is not a server notification in ${oracle.version}`);
@@ -181,6 +185,8 @@ function plan(oracle: VersionOracle, message: unknown, context: MessageContext):
     checks.push(['ServerResult', result, '/result']);
     return { errors, checks };
   }
+  const extension = modern && isObject(result) ? checkTaskResult(context.method, result) : undefined;
+  if (extension) return { errors: extension, checks };
   const resultDef = oracle.resultDefs.get(context.method);
   if (!resultDef) return { errors: [`${context.method} is not a client request in ${oracle.version}, so nothing can answer it`], checks };
 
