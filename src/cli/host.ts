@@ -1,0 +1,81 @@
+// The little of Node's `process` the CLI uses, typed here so the package-free core type-check
+// (tsconfig.core.json, `types: []`) needs no @types/node. Deno and Bun provide the same global.
+
+export interface InputStream {
+  isTTY?: boolean;
+  setEncoding(encoding: 'utf8'): void;
+  on(event: 'data', listener: (chunk: string) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+export interface OutputStream {
+  isTTY?: boolean;
+  write(chunk: string): boolean;
+}
+
+/** Everything a command touches, so a command can run against other streams than the process's. */
+export interface Io {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+export interface NodeProcess extends Io {
+  exitCode?: number | string | undefined;
+  exit(code?: number): never;
+  on(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+export const nodeProcess = (globalThis as unknown as { process: NodeProcess }).process;
+
+/** Reads a stream line by line, on demand: prompts and the stdio bridge share stdin this way. */
+export class LineReader {
+  readonly #lines: string[] = [];
+  readonly #waiting: ((line: string | undefined) => void)[] = [];
+  readonly #stream: InputStream;
+  #buffer = '';
+  #ended = false;
+
+  constructor(stream: InputStream) {
+    this.#stream = stream;
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      this.#buffer += chunk;
+      let end: number;
+      while ((end = this.#buffer.indexOf('\n')) !== -1) {
+        this.#push(this.#buffer.slice(0, end).replace(/\r$/, ''));
+        this.#buffer = this.#buffer.slice(end + 1);
+      }
+    });
+    stream.on('end', () => {
+      if (this.#buffer !== '') this.#push(this.#buffer);
+      this.#buffer = '';
+      this.#ended = true;
+      for (const waiter of this.#waiting.splice(0)) waiter(undefined);
+    });
+  }
+
+  #push(line: string): void {
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter(line);
+    else this.#lines.push(line);
+  }
+
+  /** The next line, or undefined once the stream has ended. */
+  next(): Promise<string | undefined> {
+    const line = this.#lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.#ended) return Promise.resolve(undefined);
+    // Paused between prompts so an idle stdin does not keep the process alive.
+    this.#stream.resume();
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  pause(): void {
+    this.#stream.pause();
+  }
+}

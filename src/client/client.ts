@@ -1,0 +1,264 @@
+// The public client: typed operations over a Connection, auto-pagination, the list cache
+// (ttlMs/cacheScope, dropped on list_changed), and `Mcp-Param-*` headers from tools' x-mcp-header.
+import { isJsonObject } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcNotification } from '../protocol/jsonrpc.ts';
+import { MODERN_VERSION } from '../protocol/revisions.ts';
+import type { LogLevel } from '../protocol/revisions.ts';
+import type { CallToolResult, GetPromptResult, Implementation, ReadResourceResult } from '../protocol/types.ts';
+import { McpClientError } from './errors.ts';
+import { Connection } from './connection.ts';
+import type { RequestOptions } from './connection.ts';
+import type { Endpoint, FetchLike, RetryPolicy } from './http-exchange.ts';
+import type { InputHandlers } from './input-handlers.ts';
+import { ListCache } from './list-cache.ts';
+import { Subscription } from './subscription.ts';
+import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
+import type { HeaderParam } from './tool-headers.ts';
+import type { CompleteResult, CompletionReference, Era, ListenFilter, Prompt, Resource, ResourceTemplate, ServerDescription, Tool } from './types.ts';
+
+export interface ClientOptions {
+  clientInfo?: Implementation;
+  /** Sent on every request (names are case-insensitive). */
+  headers?: Record<string, string>;
+  /** A bearer token, or a function asked before every request (refresh it there). */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
+  fetch?: FetchLike;
+  /** Ask for JSON Lines (`application/jsonl`) ahead of SSE; servers that do not offer it answer SSE. */
+  preferJsonLines?: boolean;
+  /** `auto` (default) probes 2026-07-28 and falls back to 2025 revisions. */
+  era?: 'auto' | Era;
+  /** Answers to elicitation, sampling and roots requests; declared as client capabilities. */
+  handlers?: InputHandlers;
+  /** Per-call limit unless a call says otherwise; 0 for none. Default 60 s. */
+  timeoutMs?: number;
+  /** Default retry policy; it applies only to calls marked `safe` (here or per call). */
+  retry?: RetryPolicy;
+  logLevel?: LogLevel;
+  /** Every notification the client receives, from any call or listen stream. */
+  onNotification?: (message: JsonRpcNotification) => void;
+  /** Things worth telling a user that are not errors (e.g. a tool dropped for an invalid x-mcp-header). */
+  onWarning?: (message: string) => void;
+  maxInputRounds?: number;
+  /** A cache shared between clients for `cacheScope: "public"` results; private ones stay per client. */
+  sharedCache?: ListCache;
+  /** Where the era of each endpoint is remembered; shared by all clients by default. */
+  eraMemory?: Map<string, Era>;
+}
+
+export interface ListOptions extends RequestOptions {
+  /** Skip the cache and ask the server. */
+  fresh?: boolean;
+}
+
+const DEFAULT_INFO: Implementation = { name: 'stateless-mcp-client', version: '0.1.0' };
+const sharedEraMemory = new Map<string, Era>();
+
+const INVALIDATES: Record<string, string[]> = {
+  'notifications/tools/list_changed': ['tools/list'],
+  'notifications/prompts/list_changed': ['prompts/list'],
+  'notifications/resources/list_changed': ['resources/list', 'resources/templates/list'],
+};
+
+/**
+ * @example
+ * const client = createClient('https://example.com/mcp', { token: () => getToken() });
+ * const result = await client.callTool('add', { a: 1, b: 2 }, { onProgress: (p) => console.log(p.progress) });
+ */
+export function createClient(url: string | URL, options: ClientOptions = {}): McpClient {
+  return new McpClient(url, options);
+}
+
+export class McpClient {
+  readonly url: URL;
+  readonly #connection: Connection;
+  readonly #options: ClientOptions;
+  readonly #privateCache = new ListCache();
+  readonly #publicCache: ListCache;
+  readonly #toolHeaders = new Map<string, HeaderParam[]>();
+  #toolsListed = false;
+  readonly #subscriptions = new Set<Subscription>();
+
+  constructor(url: string | URL, options: ClientOptions = {}) {
+    this.url = new URL(url);
+    this.#options = options;
+    this.#publicCache = options.sharedCache ?? this.#privateCache;
+    const token = options.token;
+    const endpoint: Endpoint = {
+      url: this.url,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      token: typeof token === 'string' ? () => token : token,
+      preferJsonLines: options.preferJsonLines ?? false,
+    };
+    this.#connection = new Connection({
+      endpoint,
+      clientInfo: options.clientInfo ?? DEFAULT_INFO,
+      handlers: options.handlers ?? {},
+      era: options.era ?? 'auto',
+      eraMemory: options.eraMemory ?? sharedEraMemory,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      retry: options.retry,
+      logLevel: options.logLevel,
+      maxInputRounds: options.maxInputRounds ?? 8,
+      onNotification: (message) => this.#onNotification(message),
+    });
+  }
+
+  /** The server's era once known (after the first call). */
+  get era(): Era | undefined {
+    return this.#connection.era;
+  }
+
+  #onNotification(message: JsonRpcNotification): void {
+    for (const method of INVALIDATES[message.method] ?? []) this.#invalidate(method);
+    if (message.method === 'notifications/tools/list_changed') this.#toolsListed = false;
+    this.#options.onNotification?.(message);
+  }
+
+  #key(method: string, cursor?: string): string {
+    return `${this.url.href}\u0000${method}\u0000${cursor ?? ''}`;
+  }
+
+  #invalidate(method: string): void {
+    // The key without a cursor is the prefix of every page of that list.
+    this.#privateCache.invalidate(this.#key(method));
+    this.#publicCache.invalidate(this.#key(method));
+  }
+
+  /** A cacheable result: reused within its ttlMs, kept private unless the server says public. */
+  async #cached(method: string, params: JsonObject, cursor: string | undefined, options: ListOptions): Promise<JsonObject> {
+    const key = this.#key(method, cursor);
+    if (!options.fresh) {
+      const hit = this.#privateCache.get(key) ?? this.#publicCache.get(key);
+      if (hit !== undefined) return hit as JsonObject;
+    }
+    const result = await this.#connection.request(method, params, options);
+    const ttl = typeof result.ttlMs === 'number' ? result.ttlMs : 0;
+    (result.cacheScope === 'public' ? this.#publicCache : this.#privateCache).set(key, result, ttl);
+    return result;
+  }
+
+  async #list<T>(method: string, field: string, options: ListOptions): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.#cached(method, cursor === undefined ? {} : { cursor }, cursor, options);
+      const list = page[field];
+      if (!Array.isArray(list)) throw new McpClientError('INVALID_RESPONSE', `${method} returned no "${field}" array.`);
+      items.push(...(list as T[]));
+      // An empty-string cursor is a valid cursor (2026-07-28), not an end marker.
+      cursor = typeof page.nextCursor === 'string' ? page.nextCursor : undefined;
+      if (cursor !== undefined && seen.has(cursor)) throw new McpClientError('INVALID_RESPONSE', `${method} returned the cursor ${JSON.stringify(cursor)} twice; stopping instead of looping.`);
+      if (cursor !== undefined) seen.add(cursor);
+    } while (cursor !== undefined);
+    return items;
+  }
+
+  /** What the server is: its era, revision, capabilities, serverInfo and instructions. */
+  async discover(options: ListOptions = {}): Promise<ServerDescription> {
+    return this.#connection.withSignal('discover', options, async (signal) => {
+      const era = await this.#connection.ensureEra(signal, options.retry);
+      if (era === 'legacy') {
+        const session = await this.#connection.legacySession(signal, options.retry);
+        return { era, protocolVersion: session.protocolVersion, supportedVersions: [session.protocolVersion], ...session.describe() } as ServerDescription;
+      }
+      const probed = options.fresh ? undefined : this.#connection.takeProbeResult();
+      const result = probed ?? (await this.#cached('server/discover', {}, undefined, { ...options, signal }));
+      if (probed) this.#privateCache.set(this.#key('server/discover'), probed, typeof probed.ttlMs === 'number' ? probed.ttlMs : 0);
+      const meta = isJsonObject(result._meta) ? result._meta : {};
+      const serverInfo = meta['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo;
+      const description: ServerDescription = {
+        era,
+        protocolVersion: MODERN_VERSION,
+        supportedVersions: (result.supportedVersions as string[] | undefined) ?? [MODERN_VERSION],
+        capabilities: isJsonObject(result.capabilities) ? result.capabilities : {},
+      };
+      if (isJsonObject(serverInfo)) description.serverInfo = serverInfo as unknown as Implementation;
+      if (typeof result.instructions === 'string') description.instructions = result.instructions;
+      return description;
+    });
+  }
+
+  /**
+   * All tools, across pages. On 2026-07-28 a tool whose x-mcp-header declarations break SEP-2243's
+   * rules is dropped, as the spec requires of clients.
+   */
+  async listTools(options: ListOptions = {}): Promise<Tool[]> {
+    const tools = await this.#list<Tool>('tools/list', 'tools', options);
+    const modern = this.era === 'modern';
+    const kept: Tool[] = [];
+    for (const tool of tools) {
+      const verdict = analyseToolHeaders(tool.inputSchema);
+      if (!verdict.ok && modern) {
+        this.#options.onWarning?.(`Ignoring tool "${tool.name}": ${verdict.reason}.`);
+        continue;
+      }
+      this.#toolHeaders.set(tool.name, verdict.ok ? verdict.params : []);
+      kept.push(tool);
+    }
+    this.#toolsListed = true;
+    return kept;
+  }
+
+  listResources(options: ListOptions = {}): Promise<Resource[]> {
+    return this.#list<Resource>('resources/list', 'resources', options);
+  }
+
+  listResourceTemplates(options: ListOptions = {}): Promise<ResourceTemplate[]> {
+    return this.#list<ResourceTemplate>('resources/templates/list', 'resourceTemplates', options);
+  }
+
+  listPrompts(options: ListOptions = {}): Promise<Prompt[]> {
+    return this.#list<Prompt>('prompts/list', 'prompts', options);
+  }
+
+  /** `isError` results are returned, not thrown: the tool ran and said it failed. */
+  async callTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): Promise<CallToolResult> {
+    let headers: Record<string, string> = {};
+    if (this.era !== 'legacy') {
+      // Mirroring x-mcp-header values needs the tool's schema: learn it once if nobody listed tools yet.
+      if (!this.#toolHeaders.has(name) && !this.#toolsListed) await this.listTools({ signal: options.signal, retry: options.retry });
+      if (this.era === 'modern') headers = paramHeaders(this.#toolHeaders.get(name) ?? [], args);
+    }
+    const result = await this.#connection.request('tools/call', { name, arguments: args }, { ...options, headers: { ...options.headers, ...headers } });
+    return result as CallToolResult;
+  }
+
+  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
+    return (await this.#connection.request('resources/read', { uri }, options)) as unknown as ReadResourceResult;
+  }
+
+  async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
+    return (await this.#connection.request('prompts/get', { name, arguments: args }, options)) as unknown as GetPromptResult;
+  }
+
+  async complete(ref: CompletionReference, argument: { name: string; value: string }, options: RequestOptions & { context?: { arguments: Record<string, string> } } = {}): Promise<CompleteResult> {
+    const params: JsonObject = { ref, argument };
+    if (options.context) params.context = options.context;
+    return (await this.#connection.request('completion/complete', params, options)) as unknown as CompleteResult;
+  }
+
+  /** A raw request for methods this class does not wrap; resolves with the complete result. */
+  request(method: string, params: JsonObject = {}, options: RequestOptions = {}): Promise<JsonObject> {
+    return this.#connection.request(method, params, options);
+  }
+
+  /** Opens `subscriptions/listen` (2026-07-28 only); list_changed notifications also drop cached lists. */
+  listen(filter: ListenFilter, options: Omit<RequestOptions, 'onNotification' | 'timeoutMs'> = {}): Subscription {
+    const subscription: Subscription = new Subscription(
+      (onNotification, signal) =>
+        this.#connection.request('subscriptions/listen', { notifications: { ...filter } }, { ...options, signal, timeoutMs: 0, onNotification }),
+      options.signal,
+    );
+    this.#subscriptions.add(subscription);
+    void subscription.finished.finally(() => this.#subscriptions.delete(subscription)).catch(() => undefined);
+    return subscription;
+  }
+
+  /** Closes open listen streams and ends a 2025 session the server issued. */
+  async close(): Promise<void> {
+    for (const subscription of this.#subscriptions) subscription.close();
+    await this.#connection.close();
+  }
+}

@@ -1,0 +1,33 @@
+// `stateless-mcp/client`: a fetch-based MCP client for 2026-07-28 servers and 2025-era ones, for
+// Node, browsers, edge runtimes, Deno and Bun. Imports only the protocol layer.
+export { McpClient, createClient } from './client.ts';
+export type { ClientOptions, ListOptions } from './client.ts';
+export type { RequestOptions } from './connection.ts';
+export { McpClientError, isClientError } from './errors.ts';
+export type { ClientErrorCode, ClientErrorDetails } from './errors.ts';
+export type { FetchLike, RetryPolicy } from './http-exchange.ts';
+export { acceptDefaults } from './input-handlers.ts';
+export type { InputContext, InputHandlers } from './input-handlers.ts';
+export { ListCache } from './list-cache.ts';
+export { readMessages, readSse } from './message-reader.ts';
+export type { SseEvent, StreamCursor } from './message-reader.ts';
+export { StatelessHttpTransport, createSdkTransport } from './sdk-transport.ts';
+export type { SdkTransportOptions } from './sdk-transport.ts';
+export { Subscription } from './subscription.ts';
+export { analyseToolHeaders } from './tool-headers.ts';
+export type { HeaderParam, ToolHeaderVerdict } from './tool-headers.ts';
+export { encodeHeaderValue } from './header-values.ts';
+export type {
+  CacheScope,
+  CompleteResult,
+  CompletionReference,
+  Era,
+  ListenFilter,
+  Progress,
+  Prompt,
+  Resource,
+  ResourceTemplate,
+  ServerCapabilities,
+  ServerDescription,
+  Tool,
+} from './types.ts';
