@@ -34,6 +34,8 @@ const ALLOWED: Record<string, string[]> = {
   server: ['server', 'protocol', 'schema', 'store', 'mrtr'],
   http: ['http', 'server', 'protocol'],
   auth: ['auth', 'protocol'],
+  redis: ['redis', 'store', 'protocol'],
+  client: ['client', 'protocol'],
 };
 const CORE = ['protocol', 'schema', 'store', 'mrtr', 'server'];
 
