@@ -43,8 +43,6 @@ export interface Promotion<T> {
   always: boolean;
   /** The stored result for the handler's value (validation as for a direct answer). */
   settle(value: T): Promise<JsonObject>;
-  /** The stored outcome when the handler throws something that is not a protocol error. */
-  settleThrow(error: unknown): JsonObject;
   /** Where a failure to record the outcome goes (the store being down): nobody awaits the task. */
   report(error: unknown): void;
 }
@@ -147,6 +145,7 @@ async function finishTask<T>(run: TaskRun, running: Promise<{ value: T }>, promo
   } catch (error) {
     if (run.signal.aborted) return await run.finish({ cancelled: true });
     if (error instanceof McpError) return await run.finish({ error: error.toJSON() as unknown as JsonObject });
-    await run.finish({ result: promotion.settleThrow(error) });
+    promotion.report(error);
+    await run.finish({ error: { code: ErrorCode.InternalError, message: 'Internal error: the server failed while running this task; the operator can find the cause in its logs.' } });
   }
 }

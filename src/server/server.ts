@@ -215,7 +215,8 @@ export class McpServer {
   #listsChanged(event: 'tools/list_changed' | 'resources/list_changed' | 'prompts/list_changed'): void {
     this.#listCache.clear();
     this.#capsCache = {};
-    if (this.#serving) void this.notify({ type: event });
+    // Nobody awaits this publish: a bus outage must reach onError, not crash the process.
+    if (this.#serving) this.notify({ type: event }).catch((error: unknown) => this.#reportError(error, { jsonrpc: '2.0', id: 0, method: event }));
   }
 
   #offers(method: string, env: RequestEnv): boolean {
@@ -363,10 +364,6 @@ export class McpServer {
       afterMs: tool.taskSupport === 'required' ? 0 : this.#tasks.promoteAfterMs,
       always: tool.taskSupport === 'required',
       settle: (result) => this.#checkToolResult(tool, result),
-      settleThrow: (error) => {
-        this.#reportError(error, request);
-        return toolError(error instanceof Error && error.message ? error.message : `Tool "${tool.name}" failed.`);
-      },
       report: (error) => this.#reportError(error, request),
     };
   }
@@ -386,16 +383,18 @@ export class McpServer {
     }
     const memo = tool.idempotency ? await openMemo(this.#round.store, name, raw, env.headers, env.principal?.subject, tool.idempotency) : undefined;
     if (memo?.replayed) return memo.replayed;
-    let outcome: RoundOutcome<CallToolResult>;
-    try {
-      const promotion = this.#promotion(tool, request, params, env);
-      outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, async (ctx) => tool.handler(args as never, ctx), promotion);
-    } catch (error) {
-      if (error instanceof McpError) throw error;
-      this.#reportError(error, request);
-      // A tool that throws becomes an isError result the model can read; only the message travels.
-      return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`);
-    }
+    const invoke = async (ctx: HandlerContext): Promise<CallToolResult> => {
+      try {
+        return await tool.handler(args as never, ctx);
+      } catch (error) {
+        if (error instanceof McpError) throw error;
+        this.#reportError(error, request);
+        // A tool that throws becomes an isError result the model can read; only the message travels.
+        return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`) as CallToolResult;
+      }
+    };
+    // Anything else that fails here (the store, sealing) is the server's problem: a generic -32603.
+    const outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, invoke, this.#promotion(tool, request, params, env));
     if (outcome.kind !== 'complete' || !memo) return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result));
     const result = await this.#checkToolResult(tool, outcome.value);
     await memo.remember(result);

@@ -120,7 +120,21 @@ export class Tasks {
     if (!TERMINAL.has(task.status) && (await this.#store.get(`task:${task.taskId}:alive`)) === undefined) {
       return publicView({ ...task, status: 'failed', error: { code: ErrorCode.InternalError, message: 'The server instance running this task stopped before it finished; call the tool again.' } }, true);
     }
+    if (task.status === 'input_required') return publicView(await this.#withoutAnswered(task), true);
     return publicView(task, true);
+  }
+
+  /**
+   * The runner records an answer a moment after tasks/update stores it: until then, hide keys that
+   * are answered, so a poll never asks again for what the client has already given.
+   */
+  async #withoutAnswered(task: StoredTask): Promise<StoredTask> {
+    const keys = Object.keys(task.inputRequests ?? {});
+    const answered = await Promise.all(keys.map(async (key) => (await this.#store.get(`task:${task.taskId}:answer:${key}`)) !== undefined));
+    const open = keys.filter((_, i) => !answered[i]);
+    if (open.length === keys.length) return task;
+    if (open.length === 0) return { ...task, status: 'working', inputRequests: undefined, statusMessage: undefined };
+    return { ...task, inputRequests: Object.fromEntries(open.map((key) => [key, task.inputRequests![key]!])) };
   }
 
   async update(taskId: unknown, inputResponses: unknown, owner: string | undefined): Promise<JsonObject> {

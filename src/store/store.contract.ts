@@ -120,8 +120,11 @@ export function runBusContract(name: string, create: () => Bus | Promise<Bus>): 
       const off = listener.subscribe((e) => seen.push(e));
       const uri = `test://${crypto.randomUUID()}`;
       const sent: ServerEvent[] = Array.from({ length: 20 }, (_, i) => (i % 2 ? { type: 'resources/updated', uri: `${uri}/${i}` } : { type: 'resources/list_changed' }));
+      // Every kind, nested fields and an absent owner included, must arrive as it was published.
+      sent.push({ type: 'tasks/status', task: { taskId: 't-1', status: 'input_required', inputRequests: { k: { method: 'elicitation/create' } } }, owner: 'alice' });
+      sent.push({ type: 'tasks/status', task: { taskId: 't-2', status: 'completed' } });
       for (const event of sent) await publisher.publish(event);
-      await expect.poll(() => seen.length).toBe(20);
+      await expect.poll(() => seen.length).toBe(22);
       expect(seen).toEqual(sent);
       off();
     });

@@ -1,0 +1,53 @@
+// Store on Redis: single-use claims are one atomic `SET key 1 PX ttl NX`, values `SET … PX`.
+// Every instance pointing at the same Redis (and prefix) shares them. Must not import `node:`.
+import type { Redis } from 'ioredis';
+import type { Store } from '../store/store.ts';
+import { requireTtlMs } from '../store/ttl.ts';
+import { RedisConnection } from './connection.ts';
+import type { RedisConnectionOptions } from './connection.ts';
+
+/**
+ * @example
+ * const server = createServer({ name: 'weather', version: '1.0.0',
+ *   store: new RedisStore(process.env.REDIS_URL!), bus: new RedisBus(process.env.REDIS_URL!),
+ *   requestState: { keys: parseRequestStateKeys(process.env.REQUEST_STATE_KEYS!) } });
+ */
+export class RedisStore implements Store {
+  readonly #connection: RedisConnection;
+  readonly #claims: string;
+  readonly #values: string;
+
+  /** `redis`: a `redis://` URL (the store owns that connection) or an ioredis client (it stays yours). */
+  constructor(redis: Redis | string, options: RedisConnectionOptions = {}) {
+    this.#connection = new RedisConnection(redis, options);
+    const prefix = options.prefix ?? 'mcp:';
+    this.#claims = `${prefix}claim:`;
+    this.#values = `${prefix}kv:`;
+  }
+
+  async claim(key: string, expiresAt: number): Promise<boolean> {
+    const ttl = Math.ceil(expiresAt - Date.now());
+    // PX needs a positive TTL; a claim that ends before it starts holds nothing, as in MemoryStore.
+    if (ttl <= 0) return (await this.#connection.run('EXISTS (claim)', (c) => c.exists(this.#claims + key))) === 0;
+    const reply = await this.#connection.run('SET NX (claim)', (c) => c.set(this.#claims + key, '1', 'PX', ttl, 'NX'));
+    return reply === 'OK';
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.#connection.run('GET', (c) => c.get(this.#values + key))) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    const ttl = requireTtlMs(ttlMs);
+    await this.#connection.run('SET', (c) => c.set(this.#values + key, value, 'PX', ttl));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#connection.run('DEL', (c) => c.del(this.#values + key));
+  }
+
+  /** Closes the connection made from a URL; a client passed in is left open. */
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+}
