@@ -159,6 +159,10 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
       const single = batch ? undefined : first[0];
       const scopes = single && 'error' in single ? requiredScopesOf(single.error.data) : undefined;
       if (scopes) return forbidden(request, scopes);
+      // A backend outage (the shared store) is worth a retry: 503 tells clients and balancers so.
+      if (single && 'error' in single && isJsonObject(single.error.data) && single.error.data.reason === 'unavailable') {
+        return Response.json(single, { status: 503, headers: { 'Retry-After': '1' } });
+      }
       const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
       return Response.json(batch ? first : single, { status });
     }

@@ -3,6 +3,7 @@
 // ioredis's own reconnect brings the connection back. Must not import `node:` (only ioredis does).
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+import { StoreUnavailableError } from '../store/store.ts';
 
 export interface RedisConnectionOptions {
   /** Prepended to every key and channel, so several apps can share one Redis. Default `"mcp:"`. */
@@ -16,7 +17,7 @@ export interface RedisConnectionOptions {
 }
 
 /** Redis could not be reached, or did not answer in time. Operations fail with it; nothing is retried. */
-export class RedisUnavailableError extends Error {
+export class RedisUnavailableError extends StoreUnavailableError {
   override readonly name = 'RedisUnavailableError';
   readonly code = 'REDIS_UNAVAILABLE';
 }

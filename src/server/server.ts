@@ -10,6 +10,7 @@ import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRp
 import { LEGACY_VERSIONS, MODERN_VERSION, MetaKey, isLegacyVersion, isLogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, Icon, Implementation } from '../protocol/types.ts';
 import { MemoryBus, MemoryStore } from '../store/memory.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 import type { Bus, ServerEvent, Store } from '../store/store.ts';
 import { ClientRequestBroker } from './client-requests.ts';
 import { createHandlerContext } from './context.ts';
@@ -257,6 +258,9 @@ export class McpServer {
   #toWireError(error: unknown, request: JsonRpcRequest) {
     if (error instanceof McpError) return error.toJSON();
     this.#reportError(error, request);
+    if (error instanceof StoreUnavailableError) {
+      return { code: ErrorCode.InternalError, message: 'Service unavailable: the shared store cannot be reached right now; retry shortly.', data: { reason: 'unavailable' } };
+    }
     return { code: ErrorCode.InternalError, message: 'Internal error: the server failed while handling this request. Retrying may help; if not, report it to the server operator.' };
   }
 

@@ -14,6 +14,14 @@ export type ServerEvent =
   /** Tasks extension: a task's new state, as tasks/get shows it, for listeners that may see it. */
   | { type: 'tasks/status'; task: Record<string, unknown>; owner?: string };
 
+/**
+ * What an engine throws when its backend cannot be reached. Requests that needed it are answered
+ * 503 with Retry-After, so clients and balancers retry instead of reporting a server bug.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name: string = 'StoreUnavailableError';
+}
+
 export interface Store {
   /**
    * Records `key` until `expiresAt` (ms since the epoch) unless it is already recorded.

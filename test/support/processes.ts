@@ -19,7 +19,8 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export interface Running {
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM (then SIGKILL after 5 s) by default; SIGKILL to simulate a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
 /** Spawns `command` and resolves once its output matches `ready`; rejects with the output on exit or timeout. */
@@ -30,9 +31,9 @@ export function startProcess(command: string, args: string[], options: { ready: 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running: Running = {
     output: () => output,
-    async stop() {
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      process.kill(-child.pid!, 'SIGTERM');
+      process.kill(-child.pid!, signal);
       const killer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5_000);
       await exited;
       clearTimeout(killer);

@@ -1,0 +1,166 @@
+// Failure under load, with real processes: thousands of calls through nginx (round-robin, no
+// affinity) at concurrency 50 while one server process is killed, then while Redis restarts. Only
+// calls in flight on the dead process may fail, each with a clear error or a completed retry; the
+// system recovers from the Redis restart with no restart of its own. Counts are printed for the
+// issue note.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createClient } from '../../src/client/index.ts';
+import type { McpClient } from '../../src/client/index.ts';
+import { freePorts, startProcess } from '../support/processes.ts';
+import type { Running } from '../support/processes.ts';
+import { startNginx } from './nginx.ts';
+import type { Nginx } from './nginx.ts';
+import { startRedis } from './redis-server.ts';
+import type { RedisServer } from './redis-server.ts';
+import { describeWith, findTool } from './tools.ts';
+
+const KEYS = 'k1:q9oJ3m7hB0Gm1Ww8c5Yh8b0b3N6y0dYt8Q2m1c4Z7aE=';
+const CONCURRENCY = 50;
+
+interface Tally {
+  sent: number;
+  succeeded: number;
+  failed: number;
+  errors: Map<string, number>;
+}
+
+const tally = (): Tally => ({ sent: 0, succeeded: 0, failed: 0, errors: new Map() });
+
+/** Runs `count` jobs with at most CONCURRENCY in flight; `at(done)` lets the test act mid-run. */
+async function drive(count: number, job: (i: number) => Promise<void>, at: (done: number) => Promise<void> | void = () => undefined) {
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        await job(i);
+        done++;
+        await at(done);
+      }
+    }),
+  );
+}
+
+describeWith([findTool('redis-server'), findTool('nginx')], 'failure under load through nginx', (paths) => {
+  let redis: RedisServer;
+  let nginx: Nginx;
+  const nodes: Running[] = [];
+  let client: McpClient;
+  /** Attempts that met a dead instance or a store outage (what the client then retried). */
+  const bad = { count: 0, statuses: new Map<string, number>() };
+
+  beforeAll(async () => {
+    const [nginxPort, ...ports] = await freePorts(4);
+    redis = await startRedis(paths['redis-server']!);
+    await Promise.all(
+      ports.map(async (port, i) => {
+        const env = { PORT: String(port), NODE_NAME: `node-${i + 1}`, REDIS_URL: redis.url, REQUEST_STATE_KEYS: KEYS, EXTRA_ALLOWED_HOSTS: `127.0.0.1:${nginxPort}` };
+        nodes[i] = await startProcess(process.execPath, ['--import', 'tsx', 'test/fixtures/cluster-server.ts'], { ready: /MCP server listening/, env, timeoutMs: 45_000 });
+      }),
+    );
+    nginx = await startNginx(paths.nginx!, nginxPort!, ports);
+    // Our own client, as an agent would use it: connection failures and 502/503/504 are retried
+    // for calls marked safe (these tools are).
+    client = createClient(nginx.url, {
+      retry: { attempts: 4, safe: true, baseDelayMs: 100, maxDelayMs: 1000 },
+      handlers: { elicitation: () => ({ action: 'accept', content: { name: 'Load' } }) },
+      fetch: async (input, init) => {
+        try {
+          const response = await fetch(input, init);
+          if (response.status >= 500) note(String(response.status));
+          return response;
+        } catch (error) {
+          note(error instanceof Error ? error.message : String(error));
+          throw error;
+        }
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await Promise.all(nodes.filter(Boolean).map((node) => node.stop()));
+    await redis?.stop();
+  });
+
+  function note(what: string) {
+    bad.count++;
+    bad.statuses.set(what, (bad.statuses.get(what) ?? 0) + 1);
+  }
+
+  async function record(t: Tally, call: () => Promise<boolean>) {
+    t.sent++;
+    try {
+      (await call()) ? t.succeeded++ : t.failed++;
+    } catch (error) {
+      t.failed++;
+      const message = error instanceof Error ? error.message : String(error);
+      t.errors.set(message, (t.errors.get(message) ?? 0) + 1);
+    }
+  }
+
+  it('kills one instance under load: only in-flight calls may fail, each clearly, or they complete by retrying', { timeout: 180_000 }, async () => {
+    const t = tally();
+    bad.count = 0;
+    bad.statuses.clear();
+    let killed = false;
+    await drive(
+      2000,
+      async (i) => {
+        await record(t, async () => {
+          const result = await client.callTool('greet', { name: `caller-${i}` }, { retry: { attempts: 4, safe: true, baseDelayMs: 100 } });
+          return (result.content as { text: string }[])[0]?.text === `Hello, caller-${i}!`;
+        });
+      },
+      async (done) => {
+        if (done === 500 && !killed) {
+          killed = true;
+          // SIGKILL: no graceful shutdown, requests in flight on it are simply cut.
+          await nodes[1]!.stop('SIGKILL');
+        }
+      },
+    );
+    console.log(`[load] kill one of three instances: sent ${t.sent}, succeeded ${t.succeeded}, failed ${t.failed}, retried ${bad.count}`, [...bad.statuses], [...t.errors]);
+    expect(killed).toBe(true);
+    expect(t.sent).toBe(2000);
+    // At most the calls in flight at the kill can fail; with retries, none should.
+    expect(t.failed).toBeLessThanOrEqual(CONCURRENCY);
+    for (const message of t.errors.keys()) expect(message).toMatch(/50[234]|unreachable|connect|reset|closed/i);
+    expect(t.succeeded + t.failed).toBe(t.sent);
+    expect(t.succeeded).toBeGreaterThanOrEqual(2000 - CONCURRENCY);
+  });
+
+  it('restarts Redis under load: errors are clear 503s and the system recovers by itself', { timeout: 180_000 }, async () => {
+    const t = tally();
+    bad.count = 0;
+    bad.statuses.clear();
+    let restarted = false;
+    // Each job is an MRTR round trip: round two claims its requestState in Redis.
+    const roundTrip = (i: number) =>
+      record(t, async () => {
+        const result = await client.callTool('test_input_required_result_elicitation', {}, { retry: { attempts: 2, safe: true, baseDelayMs: 50 } });
+        return (result.content as { text: string }[])[0]?.text === 'Hello, Load!' || i < 0;
+      });
+    await drive(600, roundTrip, async (done) => {
+      if (done === 150 && !restarted) {
+        restarted = true;
+        await redis.stop();
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await redis.start();
+      }
+    });
+    console.log(`[load] Redis restart: sent ${t.sent}, succeeded ${t.succeeded}, failed ${t.failed}, retried ${bad.count}`, [...bad.statuses], [...t.errors]);
+    expect(restarted).toBe(true);
+    // The outage was seen (as 503s), not slept through.
+    expect(bad.statuses.get('503') ?? 0).toBeGreaterThan(0);
+    expect([...bad.statuses.keys()]).toEqual(['503']);
+    for (const message of t.errors.keys()) expect(message).toMatch(/shared store cannot be reached|503/i);
+    // After the outage every call works again, on the same processes.
+    const after = tally();
+    for (let i = 0; i < 100; i++) await record(after, async () => ((await client.callTool('test_input_required_result_elicitation', {})).content as { text: string }[])[0]?.text === 'Hello, Load!');
+    console.log(`[load] after the Redis restart: sent ${after.sent}, succeeded ${after.succeeded}, failed ${after.failed}`);
+    expect(after.failed).toBe(0);
+    expect(after.succeeded).toBe(100);
+  });
+});
