@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient } from '../../src/client/index.ts';
 import type { McpClient } from '../../src/client/index.ts';
 import { freePorts, startProcess } from '../support/processes.ts';
+import { post } from '../support/raw-client.ts';
 import type { Running } from '../support/processes.ts';
 import { startNginx } from './nginx.ts';
 import type { Nginx } from './nginx.ts';
@@ -46,6 +47,7 @@ describeWith([findTool('redis-server'), findTool('nginx')], 'failure under load 
   let redis: RedisServer;
   let nginx: Nginx;
   const nodes: Running[] = [];
+  const nodeUrls: string[] = [];
   let client: McpClient;
   /** Attempts that met a dead instance or a store outage (what the client then retried). */
   const bad = { count: 0, statuses: new Map<string, number>() };
@@ -55,7 +57,8 @@ describeWith([findTool('redis-server'), findTool('nginx')], 'failure under load 
     redis = await startRedis(paths['redis-server']!);
     await Promise.all(
       ports.map(async (port, i) => {
-        const env = { PORT: String(port), NODE_NAME: `node-${i + 1}`, REDIS_URL: redis.url, REQUEST_STATE_KEYS: KEYS, EXTRA_ALLOWED_HOSTS: `127.0.0.1:${nginxPort}` };
+        const env = { PORT: String(port), NODE_NAME: `node-${i + 1}`, REDIS_URL: redis.url, REQUEST_STATE_KEYS: KEYS, REDIS_TIMEOUT_MS: '300', EXTRA_ALLOWED_HOSTS: `127.0.0.1:${nginxPort}` };
+        nodeUrls[i] = `http://127.0.0.1:${port}/mcp`;
         nodes[i] = await startProcess(process.execPath, ['--import', 'tsx', 'test/fixtures/cluster-server.ts'], { ready: /MCP server listening/, env, timeoutMs: 45_000 });
       }),
     );
@@ -162,5 +165,18 @@ describeWith([findTool('redis-server'), findTool('nginx')], 'failure under load 
     console.log(`[load] after the Redis restart: sent ${after.sent}, succeeded ${after.succeeded}, failed ${after.failed}`);
     expect(after.failed).toBe(0);
     expect(after.succeeded).toBe(100);
+  });
+
+  it('reports a task whose instance died as failed, on every other instance, instead of working forever', { timeout: 60_000 }, async () => {
+    const tasks = { extensions: { 'io.modelcontextprotocol/tasks': {} } };
+    const started = await (await post(nodeUrls[2]!, 'tools/call', { params: { name: 'slow_compute', arguments: { seconds: 60, label: 'doomed' } }, capabilities: tasks })).json();
+    const taskId = started.result.taskId as string;
+    const get = async () => (await (await post(nginx.url, 'tasks/get', { params: { taskId }, capabilities: tasks, headers: { 'mcp-name': taskId } })).json()).result;
+    expect((await get()).status).toBe('working');
+    // A Node process holds its own running work: killed, the work is gone (a Workers host with
+    // waitUntil would have kept it). The heartbeat lapses and every instance says so.
+    await nodes[2]!.stop('SIGKILL');
+    await expect.poll(async () => (await get()).status, { timeout: 10_000, interval: 250 }).toBe('failed');
+    expect((await get()).error.message).toContain('stopped before it finished');
   });
 });
