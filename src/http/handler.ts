@@ -146,13 +146,22 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     platform: Platform,
     extra: JsonRpcResponse[] = [],
   ): Promise<Response> {
+    // One controller for every way a request ends early: client gone, stream closed, time limit.
+    // (AbortSignal.any would do it too, at several times the cost on the hot path.)
     const cancel = new AbortController();
-    const signals = [cancel.signal, request.signal];
-    if (options.timeoutMs) signals.push(AbortSignal.timeout(options.timeoutMs));
-    const signal = AbortSignal.any(signals);
-    const writer = new StreamWriter(mode, keepAliveMs, (reason) => cancel.abort(reason));
+    const signal = cancel.signal;
+    const abort = (reason: unknown) => cancel.abort(reason);
+    const onClientGone = () => abort(request.signal.reason);
+    if (request.signal.aborted) onClientGone();
+    else request.signal.addEventListener('abort', onClientGone, { once: true });
+    const timer = options.timeoutMs ? setTimeout(() => abort(new DOMException('The time limit passed', 'TimeoutError')), options.timeoutMs) : undefined;
+    const writer = new StreamWriter(mode, keepAliveMs, abort);
     const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal, waitUntil: platform.waitUntil };
     const done = Promise.all(messages.map((m) => withDeadline(m, server.handle(m, env), signal))).then((responses) => [...responses, ...extra]);
+    void done.finally(() => {
+      clearTimeout(timer);
+      request.signal.removeEventListener('abort', onClientGone);
+    });
 
     const first = await Promise.race([done, writer.opened.then(() => undefined)]);
     if (first !== undefined && !writer.isOpen) {

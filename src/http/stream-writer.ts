@@ -18,10 +18,12 @@ function frame(mode: ResponseMode, message: JsonRpcMessage): Uint8Array {
 }
 
 export class StreamWriter implements Outbox {
-  readonly readable: ReadableStream<Uint8Array>;
   /** Resolves when the first message is sent: from then on the response is a stream. */
   readonly opened: Promise<void>;
+  // Most calls answer with plain JSON: the stream is only built once a message needs it.
+  #readable: ReadableStream<Uint8Array> | undefined;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
+  readonly #onCancel: (reason: unknown) => void;
   #open = false;
   #closed = false;
   #markOpened!: () => void;
@@ -33,16 +35,20 @@ export class StreamWriter implements Outbox {
   constructor(mode: ResponseMode, keepAliveMs: number, onCancel: (reason: unknown) => void) {
     this.#mode = mode;
     this.#keepAliveMs = keepAliveMs;
+    this.#onCancel = onCancel;
     this.opened = new Promise((resolve) => (this.#markOpened = resolve));
-    this.readable = new ReadableStream<Uint8Array>({
+  }
+
+  get readable(): ReadableStream<Uint8Array> {
+    return (this.#readable ??= new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.#controller = controller;
       },
       cancel: (reason) => {
         this.#stop();
-        onCancel(reason ?? new Error('client closed the stream'));
+        this.#onCancel(reason ?? new Error('client closed the stream'));
       },
-    });
+    }));
   }
 
   get isOpen(): boolean {
@@ -53,6 +59,7 @@ export class StreamWriter implements Outbox {
     if (this.#closed) return;
     if (!this.#open) {
       this.#open = true;
+      void this.readable;
       this.#markOpened();
       if (this.#mode === 'sse' && this.#keepAliveMs > 0) {
         this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), this.#keepAliveMs);
