@@ -35,6 +35,7 @@ const ALLOWED: Record<string, string[]> = {
   http: ['http', 'server', 'protocol'],
   auth: ['auth', 'protocol'],
   redis: ['redis', 'store', 'protocol'],
+  durable: ['durable', 'store', 'protocol'],
   client: ['client', 'protocol'],
 };
 const CORE = ['protocol', 'schema', 'store', 'mrtr', 'server'];
