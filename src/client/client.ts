@@ -11,6 +11,8 @@ import type { RequestOptions } from './connection.ts';
 import type { Endpoint, FetchLike, RetryPolicy } from './http-exchange.ts';
 import type { InputHandlers } from './input-handlers.ts';
 import { ListCache } from './list-cache.ts';
+import { OAuthSession } from './oauth.ts';
+import type { OAuthProvider } from './oauth-types.ts';
 import { Subscription } from './subscription.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
 import type { HeaderParam } from './tool-headers.ts';
@@ -23,6 +25,8 @@ export interface ClientOptions {
   /** A bearer token, or a function asked before every request (refresh it there). */
   token?: string | (() => string | undefined | Promise<string | undefined>);
   fetch?: FetchLike;
+  /** Run the OAuth 2.1 flow on 401 / 403 insufficient_scope and retry once (replaces `token`). */
+  oauth?: OAuthProvider;
   /** Ask for JSON Lines (`application/jsonl`) ahead of SSE; servers that do not offer it answer SSE. */
   preferJsonLines?: boolean;
   /** `auto` (default) probes 2026-07-28 and falls back to 2025 revisions. */
@@ -83,9 +87,10 @@ export class McpClient {
     this.#options = options;
     this.#publicCache = options.sharedCache ?? this.#privateCache;
     const token = options.token;
+    const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
     const endpoint: Endpoint = {
       url: this.url,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.oauth ? new OAuthSession(this.url, baseFetch, options.oauth).fetch : baseFetch,
       headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       token: typeof token === 'string' ? () => token : token,
       preferJsonLines: options.preferJsonLines ?? false,

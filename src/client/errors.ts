@@ -7,6 +7,8 @@ export type ClientErrorCode =
   | 'HTTP_ERROR'
   /** 401, or 403 with a Bearer challenge: `wwwAuthenticate` says where to get a token. */
   | 'UNAUTHORIZED'
+  /** The OAuth flow failed: metadata discovery, registration, the authorization response or the token request. */
+  | 'OAUTH_ERROR'
   /** The server answered with a JSON-RPC error (`rpcCode`, `data`). */
   | 'PROTOCOL_ERROR'
   /** The call's `timeoutMs` passed. */

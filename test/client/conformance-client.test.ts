@@ -32,6 +32,14 @@ function runClientSuite(revision: string): Promise<Run> {
   });
 }
 
+const AUTH_2025 = ['metadata-default', 'metadata-var1', 'metadata-var2', 'metadata-var3', 'basic-cimd', 'scope-from-www-authenticate', 'scope-from-scopes-supported', 'scope-omitted-when-undefined', 'scope-step-up', 'scope-retry-limit', 'token-endpoint-auth-basic', 'token-endpoint-auth-post', 'token-endpoint-auth-none', 'pre-registration'].map((name) => `auth/${name}`);
+const AUTH_2026 = [...AUTH_2025, ...['resource-mismatch', 'offline-access-scope', 'offline-access-not-supported', 'authorization-server-migration', 'iss-supported', 'iss-not-advertised', 'iss-supported-missing', 'iss-wrong-issuer', 'iss-unexpected', 'iss-normalized', 'metadata-issuer-mismatch'].map((name) => `auth/${name}`)];
+
+/** The scored auth/* scenarios run the client's OAuth flow; each must end with no failed check. */
+function expectAuthPassed(run: Run, names: string[]): void {
+  for (const name of names) expect(run.scenarios.get(name)?.[1], name).toBe(0);
+}
+
 function expectPassed(run: Run, expected: Record<string, number>): void {
   for (const [scenario, checks] of Object.entries(expected)) {
     expect(run.scenarios.get(scenario), scenario).toEqual([checks, 0]);
@@ -39,7 +47,7 @@ function expectPassed(run: Run, expected: Record<string, number>): void {
 }
 
 describe('official conformance suite, client scenarios', () => {
-  it('passes every non-auth 2026-07-28 client scenario; only auth/* are baselined', { timeout: 240_000 }, async () => {
+  it('passes every scored 2026-07-28 client scenario, the 25 auth/* ones through the OAuth flow', { timeout: 240_000 }, async () => {
     const run = await runClientSuite('2026-07-28');
     expect(run.output).toContain('Baseline check passed');
     expect(run.exitCode, run.output.slice(-3000)).toBe(0);
@@ -53,6 +61,8 @@ describe('official conformance suite, client scenarios', () => {
       'json-schema-ref-no-deref': 1,
       'json-schema-2020-12-preservation': 9,
     });
+    expectAuthPassed(run, AUTH_2026);
+    // Only the unscored auth extensions (DPoP, JWT client auth, enterprise, WIF) may fail.
     const failing = [...run.scenarios].filter(([, [, failed]]) => failed > 0).map(([name]) => name);
     expect(failing.every((name) => name.startsWith('auth/'))).toBe(true);
   });
@@ -62,5 +72,6 @@ describe('official conformance suite, client scenarios', () => {
     expect(run.output).toContain('Baseline check passed');
     expect(run.exitCode, run.output.slice(-3000)).toBe(0);
     expectPassed(run, { initialize: 1, tools_call: 2, 'elicitation-sep1034-client-defaults': 5, 'sse-retry': 3, 'json-schema-2020-12-preservation': 9 });
+    expectAuthPassed(run, AUTH_2025);
   });
 });
