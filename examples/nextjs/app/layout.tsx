@@ -1,0 +1,10 @@
+// Next requires a root layout; this example serves only the MCP routes.
+import type { ReactNode } from 'react';
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,33 @@
+// Fastify entry: the MCP app as a Fastify plugin, for apps that already run Fastify.
+// @hono/node-server's request listener converts the raw req/res (streaming, drain, disconnect → abort).
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+
+/** The little of a Fastify instance used here; the core type-check has no Node or Fastify types. */
+interface FastifyScope {
+  removeAllContentTypeParsers(): void;
+  addContentTypeParser(type: string, parser: (request: unknown, payload: unknown, done: (error: Error | null, body?: unknown) => void) => void): void;
+  all(path: string, handler: (request: { raw: unknown }, reply: { raw: unknown; hijack(): void }) => Promise<void>): unknown;
+}
+
+/**
+ * A Fastify plugin serving the MCP app at `path` (default "/mcp", the app's own): register it with
+ * `fastify.register(handle(mcpApp))`. Within the plugin the body is left unread, for the MCP app
+ * to read and check; Fastify's parsers still serve every other route.
+ *
+ * @example
+ * await fastify.register(handle(createMcpApp(server)));
+ */
+export function handle(app: Hono, { path = '/mcp' }: { path?: string } = {}) {
+  const listener = getRequestListener(app.fetch);
+  return async function mcp(fastify: FastifyScope): Promise<void> {
+    // Encapsulated: these parsers apply to this plugin's route only.
+    fastify.removeAllContentTypeParsers();
+    fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    fastify.all(path, (request, reply) => {
+      // The listener writes the response (and streams it); Fastify must not send one too.
+      reply.hijack();
+      return listener(request.raw as never, reply.raw as never);
+    });
+  };
+}
