@@ -158,8 +158,10 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const writer = new StreamWriter(mode, keepAliveMs, abort);
     const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal, waitUntil: platform.waitUntil };
     const done = Promise.all(messages.map((m) => withDeadline(m, server.handle(m, env), signal))).then((responses) => [...responses, ...extra]);
+    const silence = writer.keepAliveIfSilent();
     void done.finally(() => {
       clearTimeout(timer);
+      clearTimeout(silence);
       request.signal.removeEventListener('abort', onClientGone);
     });
 

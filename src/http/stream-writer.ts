@@ -57,15 +57,31 @@ export class StreamWriter implements Outbox {
 
   send(message: JsonRpcMessage): void {
     if (this.#closed) return;
-    if (!this.#open) {
-      this.#open = true;
-      void this.readable;
-      this.#markOpened();
-      if (this.#mode === 'sse' && this.#keepAliveMs > 0) {
-        this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), this.#keepAliveMs);
-      }
-    }
+    this.#openStream();
     this.#enqueue(frame(this.#mode, message));
+  }
+
+  /**
+   * An SSE call silent for `keepAliveMs` opens its stream with a comment, so proxies and load
+   * balancers with idle timeouts (nginx, ALB: 60 s) do not cut a long call that has said nothing.
+   */
+  keepAliveIfSilent(): ReturnType<typeof setTimeout> | undefined {
+    if (this.#mode !== 'sse' || this.#keepAliveMs <= 0) return undefined;
+    return setTimeout(() => {
+      if (this.#open || this.#closed) return;
+      this.#openStream();
+      this.#enqueue(KEEP_ALIVE);
+    }, this.#keepAliveMs);
+  }
+
+  #openStream(): void {
+    if (this.#open) return;
+    this.#open = true;
+    void this.readable;
+    this.#markOpened();
+    if (this.#mode === 'sse' && this.#keepAliveMs > 0) {
+      this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), this.#keepAliveMs);
+    }
   }
 
   /** Writes the final response and ends the stream (the final response SHOULD terminate it). */

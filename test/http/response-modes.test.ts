@@ -59,6 +59,14 @@ describe('mode choice', () => {
     await response.body?.cancel();
   });
 
+  it('opens the stream with a keep-alive comment when a call stays silent, so idle proxies do not cut it', async () => {
+    const response = await post(served.url, 'tools/call', { params: { name: 'stubborn', arguments: {} } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const text = await response.text();
+    expect(text.startsWith(': keep-alive')).toBe(true);
+    expect(text).toContain('"text":"finally"');
+  });
+
   it('sends SSE keep-alive comments while a streamed call is quiet', async () => {
     const response = await post(served.url, 'tools/call', { params: { name: 'quiet_wait', arguments: {} }, meta: progressMeta });
     const text = await response.text();
