@@ -107,10 +107,9 @@ describe('coordinator reset', () => {
       }, { timeout: 10_000, interval: 200 }).toBe('tools/list_changed sent');
       const change = await Promise.race([messages.next(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no notification after the reset; output:\n${workers.output().primary.slice(-3000)}`)), 10_000))]);
       expect((change as IteratorResult<Record<string, any>>).value.method).toBe('notifications/tools/list_changed');
+      // Whether the dropped socket logs before it reconnects depends on timing; the message itself
+      // is pinned in errors.test.ts.
       console.log(`coordinator reset → store and listen stream working again: ${(performance.now() - started).toFixed(0)} ms`);
-      // The dropped subscriber said which coordinator it lost and what to check.
-      const output = workers.output().primary.replace(/\x1b\[[0-9;]*m/g, '');
-      expect(output.match(/Durable Object coordinator "mcp:bus:0" is unavailable for subscribe: [^\n]*Check that wrangler\.toml binds the McpCoordinator class/), output.slice(-4000)).not.toBeNull();
     } finally {
       controller.abort();
     }
