@@ -9,6 +9,7 @@
 // right after (say, after a listen stream's acknowledgement) still arrives. A dropped socket
 // reconnects by itself, with the same catch-up; events older than a few seconds are not kept.
 import type { Bus, ServerEvent } from '../store/store.ts';
+import { deliverSafely, reportSafely } from '../store/deliver.ts';
 import { Coordinators, ORIGIN } from './client.ts';
 import type { DurableOptions } from './client.ts';
 import type { DurableObjectNamespace, UpgradeResponse, WorkersWebSocket } from './types.ts';
@@ -160,20 +161,11 @@ export class DurableBus implements Bus {
     return () => link.close();
   }
 
-  // Listeners run in the socket's message handler: one that throws must not stop the others.
   #deliver(run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.#report(error instanceof Error ? error : new Error(String(error)));
-    }
+    deliverSafely(run, (error) => this.#report(error));
   }
 
   #report(error: Error): void {
-    try {
-      this.#coordinators.onError(error);
-    } catch {
-      // A failing onError hook must not break delivery.
-    }
+    reportSafely(error, (e) => this.#coordinators.onError(e));
   }
 }

@@ -3,6 +3,7 @@
 // (subscribed mode allows no other commands) listens, and ioredis subscribes it again after a
 // reconnect. Pub/sub keeps no history: what is published while an instance is cut off is lost
 // to it. Must not import `node:`.
+import { deliverSafely, reportSafely } from '../store/deliver.ts';
 import type { Redis } from 'ioredis';
 import type { Bus, ServerEvent } from '../store/store.ts';
 import { RedisConnection, SUBSCRIBER_DEFAULTS, createClient } from './connection.ts';
@@ -127,20 +128,11 @@ export class RedisBus implements Bus {
     if (entry) for (const listener of [...entry.listeners]) this.#deliver(() => listener(message));
   }
 
-  // Listeners run inside ioredis's reply parser: one that throws must not stop the others, nor ioredis.
   #deliver(run: () => void): void {
-    try {
-      run();
-    } catch (error) {
-      this.#report(error instanceof Error ? error : new Error(String(error)));
-    }
+    deliverSafely(run, (error) => this.#report(error));
   }
 
   #report(error: Error): void {
-    try {
-      this.#onError(error);
-    } catch {
-      // A failing onError hook must not break message delivery.
-    }
+    reportSafely(error, (e) => this.#onError(e));
   }
 }
