@@ -1,0 +1,5 @@
+// The bare Hono ceiling on Deno.
+import { createHonoApp } from './hono-app.ts';
+import { serveDeno } from './deno-serve.ts';
+
+serveDeno(createHonoApp());
