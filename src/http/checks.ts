@@ -93,7 +93,6 @@ export async function readBody(request: Request, limit: number): Promise<string 
   const length = request.headers.get('content-length');
   const declared = length === null ? NaN : Number(length);
   if (declared > limit) return tooLarge();
-  if (!request.body) return '';
   let bytes: Uint8Array;
   if (Number.isFinite(declared)) {
     // A declared length within the limit: arrayBuffer() lets the Node adapter read the socket
@@ -101,6 +100,8 @@ export async function readBody(request: Request, limit: number): Promise<string 
     bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.byteLength > limit) return tooLarge();
   } else {
+    // Touching request.body makes the Node adapter build a web stream: only this branch needs it.
+    if (!request.body) return '';
     const reader = request.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
