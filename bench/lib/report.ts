@@ -327,6 +327,8 @@ export function renderReport(results: Results, chartLink: string): string {
       'Knobs: `BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_ROUNDS`, `BENCH_ATTEMPTS`, `BENCH_CONNECTIONS`, `BENCH_COLD_STARTS`, `BENCH_STREAM_SAMPLES`, `BENCH_PROFILE_SECONDS`, `BENCH_PHASES` (comma list of load, cold, stream, runtimes, bundle, profile), `BENCH_SERVERS` (comma list of server ids), `BENCH_SERVER_CPU` / `BENCH_CLIENT_CPU`. ' +
       '`BENCH_REPORT_ONLY=1` re-renders this file from `bench/results/results.json`.',
     '',
+    'While working on the hot path: `node --import tsx bench/compare.ts <tree A> <tree B>` serves the bench server built from the `src/` of each tree side by side (pinned, interleaved, noise-checked) and prints requests per CPU-second, e.g. `git worktree add /tmp/base HEAD` against `.`; `node --import tsx bench/micro.ts` prints the in-process cost of one `app.fetch` (no sockets).',
+    '',
   );
   return `${out.join('\n')}\n`;
 }
