@@ -21,19 +21,24 @@ const variants: Record<string, string> = {
     export default createMcpApp(server);`,
 };
 
-/** Bundles `contents` (resolved from the repo root) as Workers and the Edge runtime load it. */
-export async function bundleForEdge(contents: string): Promise<Uint8Array> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts' },
+/** esbuild options for `contents` bundled as Workers and the Edge runtime load it (the bench uses them too). */
+export function edgeBuildOptions(contents: string) {
+  return {
+    stdin: { contents, resolveDir: root, loader: 'ts' as const },
     bundle: true,
-    write: false,
+    write: false as const,
     minify: true,
-    format: 'esm',
-    platform: 'neutral',
+    format: 'esm' as const,
+    platform: 'neutral' as const,
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker', 'browser', 'import'],
-    logLevel: 'silent',
-  });
+    logLevel: 'silent' as const,
+  };
+}
+
+/** Bundles `contents` (resolved from the repo root) as Workers and the Edge runtime load it. */
+export async function bundleForEdge(contents: string): Promise<Uint8Array> {
+  const result = await build(edgeBuildOptions(contents));
   return result.outputFiles[0]!.contents;
 }
 

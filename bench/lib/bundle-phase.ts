@@ -3,6 +3,7 @@
 // Each bundle is then imported and asked one tools/call, so a size is only reported for a bundle
 // that works.
 import { build } from 'esbuild';
+import { edgeBuildOptions } from '../../scripts/bundle-size.ts';
 import type { Metafile } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -162,18 +163,10 @@ function groupOf(path: string): string {
 
 async function bundle(variant: BundleVariant): Promise<{ code: Uint8Array; metafile: Metafile }> {
   const result = await build({
-    stdin: { contents: variant.code, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'browser', 'import'],
+    ...edgeBuildOptions(variant.code),
     // Left as imports (and reported): Workers provide some under nodejs_compat.
     external: ['node:*'],
     metafile: true,
-    logLevel: 'silent',
   });
   return { code: result.outputFiles[0]!.contents, metafile: result.metafile };
 }

@@ -9,21 +9,11 @@
 // right after (say, after a listen stream's acknowledgement) still arrives. A dropped socket
 // reconnects by itself, with the same catch-up; events older than a few seconds are not kept.
 import type { Bus, ServerEvent } from '../store/store.ts';
-import { deliverSafely, reportSafely } from '../store/deliver.ts';
+import { deliverSafely, parseEvent, reportSafely } from '../store/deliver.ts';
 import { Coordinators, ORIGIN } from './client.ts';
 import type { DurableOptions } from './client.ts';
 import type { DurableObjectNamespace, UpgradeResponse, WorkersWebSocket } from './types.ts';
 
-// Only the shape is checked: during a rolling deploy a newer instance may publish kinds of event
-// this one does not know, and listeners already ignore kinds they did not ask for.
-function parseEvent(message: string): ServerEvent | undefined {
-  try {
-    const event = JSON.parse(message) as unknown;
-    return typeof event === 'object' && event !== null && typeof (event as { type?: unknown }).type === 'string' ? (event as ServerEvent) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 

@@ -3,7 +3,7 @@
 // (subscribed mode allows no other commands) listens, and ioredis subscribes it again after a
 // reconnect. Pub/sub keeps no history: what is published while an instance is cut off is lost
 // to it. Must not import `node:`.
-import { deliverSafely, reportSafely } from '../store/deliver.ts';
+import { deliverSafely, parseEvent, reportSafely } from '../store/deliver.ts';
 import type { Redis } from 'ioredis';
 import type { Bus, ServerEvent } from '../store/store.ts';
 import { RedisConnection, SUBSCRIBER_DEFAULTS, createClient } from './connection.ts';
@@ -14,16 +14,6 @@ interface Channel {
   subscribed: Promise<unknown>;
 }
 
-// Only the shape is checked: during a rolling deploy a newer instance may publish kinds of event
-// this one does not know, and listeners already ignore kinds they did not ask for.
-function parseEvent(message: string): ServerEvent | undefined {
-  try {
-    const event = JSON.parse(message) as unknown;
-    return typeof event === 'object' && event !== null && typeof (event as { type?: unknown }).type === 'string' ? (event as ServerEvent) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * @example
