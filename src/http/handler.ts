@@ -157,7 +157,9 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const timer = options.timeoutMs ? setTimeout(() => abort(new DOMException('The time limit passed', 'TimeoutError')), options.timeoutMs) : undefined;
     const writer = new StreamWriter(mode, keepAliveMs, abort);
     const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal, waitUntil: platform.waitUntil };
-    const done = Promise.all(messages.map((m) => withDeadline(m, server.handle(m, env), signal))).then((responses) => [...responses, ...extra]);
+    // Without a time limit there is nothing to race: a cancelled request has no one left to answer.
+    const handle = (m: JsonRpcRequest) => (options.timeoutMs ? withDeadline(m, server.handle(m, env), signal) : server.handle(m, env));
+    const done = Promise.all(messages.map(handle)).then((responses) => (extra.length ? [...responses, ...extra] : responses));
     const silence = writer.keepAliveIfSilent();
     void done.finally(() => {
       clearTimeout(timer);

@@ -57,7 +57,8 @@ export interface ContextSources {
   requestId: JsonRpcId;
   method: string;
   meta: Record<string, unknown>;
-  signal: AbortSignal;
+  /** The handler's signal, made on first use. */
+  signal: () => AbortSignal;
   round: InputRound | undefined;
   broker: ClientRequestBroker;
   loggingEnabled: boolean;
@@ -72,15 +73,88 @@ function logThreshold(sources: ContextSources): number {
   return typeof level === 'string' ? LOG_LEVELS.indexOf(level as LogLevel) : Infinity;
 }
 
-export function createHandlerContext(sources: ContextSources): HandlerContext & { readonly nextState: unknown } {
-  const { env, meta, round, broker, signal } = sources;
-  const progressToken = meta.progressToken;
-  const threshold = logThreshold(sources);
-  const capabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : undefined;
-  let lastProgress = -Infinity;
-  let nextState = sources.state;
+/**
+ * The context as a class: its methods live on the prototype, so a call allocates one object
+ * instead of a dozen closures.
+ */
+class Context implements HandlerContext {
+  readonly #sources: ContextSources;
+  readonly #threshold: number;
+  #lastProgress = -Infinity;
+  nextState: unknown;
+  readonly requestId: JsonRpcId;
+  readonly method: string;
+  readonly era: Era;
+  readonly protocolVersion: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly clientCapabilities: ClientCapabilities | undefined;
+  readonly clientInfo: Implementation | undefined;
+  readonly headers: Headers;
+  readonly auth: Principal | undefined;
+  readonly state: unknown;
 
-  const ask = (method: InputMethod, params: Record<string, unknown> | undefined, key: string | undefined): Promise<unknown> => {
+  constructor(sources: ContextSources) {
+    const { env, meta } = sources;
+    this.#sources = sources;
+    this.#threshold = logThreshold(sources);
+    this.nextState = sources.state;
+    this.requestId = sources.requestId;
+    this.method = sources.method;
+    this.era = env.era;
+    this.protocolVersion = env.protocolVersion;
+    this.meta = meta;
+    this.clientCapabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : undefined;
+    this.clientInfo = env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : undefined;
+    this.headers = env.headers;
+    this.auth = env.principal;
+    this.state = sources.state;
+  }
+
+  get signal(): AbortSignal {
+    return this.#sources.signal();
+  }
+
+  setState(data: unknown): void {
+    this.nextState = data;
+  }
+
+  progress(progress: number, total?: number, message?: string): void {
+    const progressToken = this.meta.progressToken;
+    // Progress MUST increase and MUST stop once the request completes.
+    if (progressToken === undefined || this.signal.aborted || !(progress > this.#lastProgress)) return;
+    this.#lastProgress = progress;
+    const params: Record<string, unknown> = { progressToken, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    this.#sources.env.outbox.send({ jsonrpc: '2.0', method: 'notifications/progress', params });
+  }
+
+  log(level: LogLevel, data: unknown, logger?: string): void {
+    if (this.signal.aborted || LOG_LEVELS.indexOf(level) < this.#threshold) return;
+    const params: Record<string, unknown> = { level, data };
+    if (logger !== undefined) params.logger = logger;
+    this.#sources.env.outbox.send({ jsonrpc: '2.0', method: 'notifications/message', params });
+  }
+
+  elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult> {
+    return this.#ask('elicitation/create', params as unknown as Record<string, unknown>, key) as Promise<ElicitResult>;
+  }
+
+  sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult> {
+    return this.#ask('sampling/createMessage', params as unknown as Record<string, unknown>, key) as Promise<CreateMessageResult>;
+  }
+
+  listRoots(key?: string): Promise<ListRootsResult> {
+    return this.#ask('roots/list', undefined, key) as Promise<ListRootsResult>;
+  }
+
+  startTask(): Promise<void> {
+    return this.#sources.round?.startTask() ?? Promise.resolve();
+  }
+
+  #ask(method: InputMethod, params: Record<string, unknown> | undefined, key: string | undefined): Promise<unknown> {
+    const { env, round, broker } = this.#sources;
+    const signal = this.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     if (round === undefined) {
       // Elicitation arrived in 2025-06-18: an older client would receive a method it cannot know.
@@ -89,46 +163,11 @@ export function createHandlerContext(sources: ContextSources): HandlerContext & 
       }
       return broker.request(env.outbox, method, params, signal);
     }
-    requireClientCapability(method, params, capabilities);
+    requireClientCapability(method, params, this.clientCapabilities);
     return round.ask(round.keyFor(method, key), params === undefined ? { method } : { method, params });
-  };
+  }
+}
 
-  return {
-    signal,
-    requestId: sources.requestId,
-    method: sources.method,
-    era: env.era,
-    protocolVersion: env.protocolVersion,
-    meta,
-    clientCapabilities: capabilities,
-    clientInfo: env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : undefined,
-    headers: env.headers,
-    auth: env.principal,
-    state: sources.state,
-    get nextState() {
-      return nextState;
-    },
-    setState(data) {
-      nextState = data;
-    },
-    progress(progress, total, message) {
-      // Progress MUST increase and MUST stop once the request completes.
-      if (progressToken === undefined || signal.aborted || !(progress > lastProgress)) return;
-      lastProgress = progress;
-      const params: Record<string, unknown> = { progressToken, progress };
-      if (total !== undefined) params.total = total;
-      if (message !== undefined) params.message = message;
-      env.outbox.send({ jsonrpc: '2.0', method: 'notifications/progress', params });
-    },
-    log(level, data, logger) {
-      if (signal.aborted || LOG_LEVELS.indexOf(level) < threshold) return;
-      const params: Record<string, unknown> = { level, data };
-      if (logger !== undefined) params.logger = logger;
-      env.outbox.send({ jsonrpc: '2.0', method: 'notifications/message', params });
-    },
-    elicit: (params, key) => ask('elicitation/create', params as unknown as Record<string, unknown>, key) as Promise<ElicitResult>,
-    sample: (params, key) => ask('sampling/createMessage', params, key) as Promise<CreateMessageResult>,
-    listRoots: (key) => ask('roots/list', undefined, key) as Promise<ListRootsResult>,
-    startTask: () => round?.startTask() ?? Promise.resolve(),
-  };
+export function createHandlerContext(sources: ContextSources): HandlerContext & { readonly nextState: unknown } {
+  return new Context(sources);
 }

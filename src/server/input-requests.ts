@@ -65,35 +65,33 @@ export class InputRound {
   readonly answers: Record<string, unknown>;
   readonly pending = new Map<string, InputRequest>();
   readonly #counters = new Map<InputMethod, number>();
-  #onFirstAsk: (() => void) | undefined;
-  readonly asked: Promise<void>;
+  /** Called once, on the first ask this round cannot answer (the runner then ends the round). */
+  onFirstAsk: (() => void) | undefined;
   /** Set once the call became a task: unanswered asks then wait for tasks/update instead. */
   delegate: ((key: string, request: InputRequest) => Promise<unknown>) | undefined;
-  /** Resolves when the handler calls `ctx.startTask()`. */
-  readonly taskRequested: Promise<'promote'>;
-  #requestTask!: () => void;
-  #taskStarted!: () => void;
-  readonly #started: Promise<void>;
+  /** Called when the handler calls `ctx.startTask()`. */
+  onTaskRequest: (() => void) | undefined;
+  #taskStarted: (() => void) | undefined;
+  #started: Promise<void> | undefined;
 
   /** `taskCapable`: this call may become a task (tool support and the client's declaration). */
   constructor(answers: Record<string, unknown>, readonly taskCapable = false) {
     this.answers = answers;
-    this.asked = new Promise((resolve) => (this.#onFirstAsk = resolve));
-    this.taskRequested = new Promise((resolve) => (this.#requestTask = () => resolve('promote')));
-    this.#started = new Promise((resolve) => (this.#taskStarted = resolve));
   }
 
   /** The handler's explicit promotion point; resolves once the task exists (at once when it cannot be one). */
   startTask(): Promise<void> {
     if (!this.taskCapable) return Promise.resolve();
-    this.#requestTask();
+    this.#started ??= new Promise((resolve) => (this.#taskStarted = resolve));
+    this.onTaskRequest?.();
     return this.#started;
   }
 
   /** Called by the runner once the task is stored and asks go to it. */
   becameTask(ask: (key: string, request: InputRequest) => Promise<unknown>): void {
     this.delegate = ask;
-    this.#taskStarted();
+    this.#taskStarted?.();
+    this.#started ??= Promise.resolve();
   }
 
   keyFor(method: InputMethod, key: string | undefined): string {
@@ -109,8 +107,9 @@ export class InputRound {
     if (answer !== undefined && isValidInputResponse(request.method, answer)) return Promise.resolve(answer);
     if (this.delegate) return this.delegate(key, request);
     this.pending.set(key, request);
-    this.#onFirstAsk?.();
-    this.#onFirstAsk = undefined;
+    const first = this.onFirstAsk;
+    this.onFirstAsk = undefined;
+    first?.();
     // The handler is abandoned (its signal aborts) once the round ends; it never sees an answer.
     return new Promise(() => {});
   }

@@ -71,19 +71,29 @@ async function openState(deps: RoundDeps, call: RoundCall, binding: RequestState
 export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx: HandlerContext) => Promise<T>, promotion?: Promotion<T>): Promise<RoundOutcome<T>> {
   const { env } = call;
   const meta: Record<string, unknown> = isJsonObject(call.params._meta) ? call.params._meta : {};
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(env.signal.reason);
-  if (env.signal.aborted) controller.abort(env.signal.reason);
-  else env.signal.addEventListener('abort', onAbort, { once: true });
+  // The handler's own signal is made on first use: most handlers never look at it.
+  let controller: AbortController | undefined;
+  let linked = true;
+  const onAbort = () => controller?.abort(env.signal.reason);
+  const signal = () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (env.signal.aborted) controller.abort(env.signal.reason);
+      else if (linked) env.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    return controller.signal;
+  };
+  const abort = (reason: unknown) => signal() && controller!.abort(reason);
 
   try {
     if (env.era === 'legacy') {
-      const ctx = createHandlerContext({ ...call, meta, signal: controller.signal, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined });
+      const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined });
       return { kind: 'complete', value: await invoke(ctx) };
     }
 
     const binding: RequestStateBinding = { method: call.method, name: call.name, args: call.args, principal: env.principal?.subject };
-    const opened = await openState(deps, call, binding);
+    // No requestState: a first round, with nothing to open (and nothing to await).
+    const opened = call.params.requestState === undefined ? { answers: {} as Record<string, unknown>, pending: [] as string[], data: undefined } : await openState(deps, call, binding);
     const responses = call.params.inputResponses;
     if (isJsonObject(responses)) {
       // Only answers to what was asked count; extra keys are ignored (SHOULD).
@@ -91,13 +101,14 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
       for (const key of accepted) if (responses[key] !== undefined) opened.answers[key] = responses[key];
     }
     const round = new InputRound(opened.answers, promotion !== undefined);
-    const ctx = createHandlerContext({ ...call, meta, signal: controller.signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data });
+    const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data });
     const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
       // From here the work outlives the request: the client closing its stream no longer cancels it.
+      linked = false;
       env.signal.removeEventListener('abort', onAbort);
       const { created, run } = await promotion!.tasks.create(env.principal?.subject);
       round.becameTask(run.ask);
-      run.signal.addEventListener('abort', () => controller.abort(run.signal.reason), { once: true });
+      run.signal.addEventListener('abort', () => abort(run.signal.reason), { once: true });
       const work = finishTask(run, running(), promotion!).catch((error: unknown) => promotion!.report(error));
       env.waitUntil?.(work);
       return { kind: 'task', created };
@@ -105,22 +116,28 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     // "required": a task from the start, so every ask is a task input.
     if (promotion?.always) return await escalate(() => invoke(ctx).then((value) => ({ value })));
 
-    const asked = round.asked.then(
-      // One macrotask lets asks made together (Promise.all) join the same round.
-      () => new Promise<'asked'>((resolve) => setTimeout(() => resolve('asked'), 0)),
-    );
-    const running = invoke(ctx).then((value) => ({ value }));
+    let running!: Promise<{ value: T }>;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const contenders: Promise<{ value: T } | 'asked' | 'promote'>[] = [running, asked];
-    if (promotion) contenders.push(round.taskRequested, new Promise<'promote'>((resolve) => (timer = setTimeout(() => resolve('promote'), promotion.afterMs))));
-    const winner = await Promise.race(contenders).finally(() => clearTimeout(timer));
+    // One promise settles the race: the handler's result, its first unanswerable ask, or promotion.
+    // The callbacks are in place before the handler runs: it may ask before its first await.
+    const winner = await new Promise<{ value: T } | 'asked' | 'promote'>((resolve, reject) => {
+      // One macrotask lets asks made together (Promise.all) join the same round.
+      round.onFirstAsk = () => setTimeout(() => resolve('asked'), 0);
+      if (promotion) {
+        round.onTaskRequest = () => resolve('promote');
+        timer = setTimeout(() => resolve('promote'), promotion.afterMs);
+      }
+      running = invoke(ctx).then((value) => ({ value }));
+      running.then(resolve, reject);
+    });
+    clearTimeout(timer);
     if (winner !== 'asked' && winner !== 'promote') return { kind: 'complete', value: winner.value };
     // Asks made before promotion are answered synchronously through MRTR first (SHOULD).
     if (winner === 'promote' && round.pending.size === 0) return await escalate(() => running);
     // The abandoned run may still settle, e.g. by reacting to its aborted signal: nobody awaits it.
     running.catch(() => undefined);
 
-    controller.abort(new Error(ROUND_ENDED));
+    abort(new Error(ROUND_ENDED));
     const inputRequests: Record<string, unknown> = {};
     const answers: Record<string, unknown> = {};
     for (const [key, request] of round.pending) inputRequests[key] = request;

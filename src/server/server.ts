@@ -339,7 +339,7 @@ export class McpServer {
 
   #plainContext(method: string, requestId: JsonRpcId, params: JsonObject, env: RequestEnv): HandlerContext {
     const meta: JsonObject = isJsonObject(params._meta) ? params._meta : {};
-    return createHandlerContext({ env, requestId, method, meta, signal: env.signal, round: undefined, broker: this.#round.broker, loggingEnabled: this.#round.loggingEnabled, state: undefined });
+    return createHandlerContext({ env, requestId, method, meta, signal: () => env.signal, round: undefined, broker: this.#round.broker, loggingEnabled: this.#round.loggingEnabled, state: undefined });
   }
 
   #inputRequired<T>(outcome: RoundOutcome<T>, complete: (value: T) => JsonObject | Promise<JsonObject>): JsonObject | Promise<JsonObject> {
