@@ -17,6 +17,10 @@ export type {
   ToolConfig,
   ToolHandler,
 } from './server/index.ts';
+export { jsonSchema } from './schema/json-schema.ts';
+export type { JsonSchemaWrapper } from './schema/json-schema.ts';
+export type { JsonSchema } from './schema/json-schema-validator.ts';
+export type { StandardSchemaV1, ToJsonSchema } from './schema/index.ts';
 export { createMcpApp, mcpRoutes } from './http/index.ts';
 export type { HttpAuth, McpHttpOptions } from './http/index.ts';
 export { ErrorCode, McpError } from './protocol/index.ts';

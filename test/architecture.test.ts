@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundleForEdge } from '../scripts/bundle-size.ts';
+import { OUR_VARIANTS, bundleForEdge } from '../scripts/bundle-size.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
@@ -78,5 +78,13 @@ describe('architecture', () => {
     expect(code).not.toMatch(/["']node:/);
     expect(code).not.toMatch(/require\(["'](fs|path|http|crypto|buffer|stream)["']\)/);
     expect(code.length).toBeGreaterThan(10_000);
+  });
+
+  it('ships our JSON Schema validator only with servers that use jsonSchema()', async () => {
+    const validatorText = 'invalid JSON Schema at';
+    const decode = async (entry: string) => new TextDecoder().decode(await bundleForEdge(entry));
+    expect(await decode(OUR_VARIANTS['no schema library'])).toContain(validatorText);
+    expect(await decode(OUR_VARIANTS['with zod'])).not.toContain(validatorText);
+    expect(await decode(OUR_VARIANTS['with zod/mini'])).not.toContain(validatorText);
   });
 });

@@ -3,7 +3,7 @@
 // Each bundle is then imported and asked one tools/call, so a size is only reported for a bundle
 // that works.
 import { build } from 'esbuild';
-import { edgeBuildOptions } from '../../scripts/bundle-size.ts';
+import { OUR_VARIANTS, edgeBuildOptions } from '../../scripts/bundle-size.ts';
 import type { Metafile } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -34,42 +34,17 @@ export const BUNDLE_VARIANTS: BundleVariant[] = [
       app.post('/mcp', async (c) => { const m = await c.req.json(); return c.json({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: m.params.arguments.text }] } }); });
       export default app;`,
   },
-  {
-    id: 'ours-none', label: 'stateless-mcp', server: 'ours', schema: 'none', form: '2026',
-    code: `
-      import { createServer, createMcpApp } from './src/index.ts';
-      const server = createServer({ name: 'one', version: '1.0.0' });
-      server.registerTool('echo', { inputSchema: ${ECHO_JSON_SCHEMA} }, (args) => ({ content: [{ type: 'text', text: String(args.text) }] }));
-      export default createMcpApp(server);`,
-  },
-  {
-    id: 'ours-zod', label: 'stateless-mcp', server: 'ours', schema: 'zod', form: '2026',
-    code: `
-      import * as z from 'zod';
-      import { createServer, createMcpApp } from './src/index.ts';
-      const server = createServer({ name: 'one', version: '1.0.0' });
-      server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, ({ text }) => ({ content: [{ type: 'text', text }] }));
-      export default createMcpApp(server);`,
-  },
+  { id: 'ours-none', label: 'stateless-mcp', server: 'ours', schema: 'none', form: '2026', code: OUR_VARIANTS['no schema library'] },
+  { id: 'ours-zod', label: 'stateless-mcp', server: 'ours', schema: 'zod', form: '2026', code: OUR_VARIANTS['with zod'] },
   {
     id: 'ours-zod-named', label: 'stateless-mcp', server: 'ours', schema: 'zod (named import)', form: '2026',
-    note: "`import { z } from 'zod'` (as scripts/bundle-size.ts writes it): esbuild cannot tree-shake through the re-exported namespace, so all of zod classic, locales included, is bundled.",
-    code: `
-      import { z } from 'zod';
-      import { createServer, createMcpApp } from './src/index.ts';
-      const server = createServer({ name: 'one', version: '1.0.0' });
-      server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, ({ text }) => ({ content: [{ type: 'text', text }] }));
-      export default createMcpApp(server);`,
+    note: "`import { z } from 'zod'`: esbuild cannot tree-shake through the re-exported namespace, so all of zod classic, locales included, is bundled. README.md tells users to write `import * as z from 'zod'`.",
+    code: OUR_VARIANTS['with zod'].replace("import * as z from 'zod';", "import { z } from 'zod';"),
   },
   {
     id: 'ours-zod-mini', label: 'stateless-mcp', server: 'ours', schema: 'zod/mini', form: '2026',
-    note: 'zod/mini schemas validate (Standard Schema) but do not describe themselves as JSON Schema (no `~standard.jsonSchema`), so registration refuses them today.',
-    code: `
-      import * as z from 'zod/mini';
-      import { createServer, createMcpApp } from './src/index.ts';
-      const server = createServer({ name: 'one', version: '1.0.0' });
-      server.registerTool('echo', { inputSchema: z.object({ text: z.string() }) }, ({ text }) => ({ content: [{ type: 'text', text }] }));
-      export default createMcpApp(server);`,
+    note: 'zod/mini has no Standard JSON Schema: the server is given `z.toJSONSchema` as its `toJsonSchema` option.',
+    code: OUR_VARIANTS['with zod/mini'],
   },
   {
     id: 'sdk-zod', label: 'official SDK 2.x', server: 'sdk', schema: 'zod', form: '2026',

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import { compileSchema, formatIssues, formatPath } from './compile.ts';
 import type { SchemaInput } from './compile.ts';
 import type { StandardResult, StandardSchemaV1 } from './standard-schema.ts';
 import { isStandardSchema } from './standard-schema.ts';
+import { jsonSchema } from './json-schema.ts';
 
 /** A minimal hand-written Standard Schema: `{ n: number }`, output doubles n. */
 function numberBox(options: { async?: boolean; jsonSchema?: boolean } = {}): StandardSchemaV1<{ n: number }, { n: number }> {
@@ -48,13 +50,13 @@ describe('compileSchema with a plain JSON Schema', () => {
 
   it('advertises the object verbatim', () => {
     const snapshot = structuredClone(schema);
-    const compiled = compileSchema(schema, 'tool "weather" inputSchema');
+    const compiled = compileSchema(jsonSchema(schema), 'tool "weather" inputSchema');
     expect(compiled.jsonSchema).toBe(schema);
     expect(compiled.jsonSchema).toEqual(snapshot);
   });
 
   it('validates synchronously and returns the same value', () => {
-    const compiled = compileSchema(schema, 'tool "weather" inputSchema');
+    const compiled = compileSchema(jsonSchema(schema), 'tool "weather" inputSchema');
     const input = { city: 'Oslo', unit: 'c' };
     const ok = compiled.validate(input);
     expect(ok).not.toBeInstanceOf(Promise);
@@ -71,8 +73,12 @@ describe('compileSchema with a plain JSON Schema', () => {
   });
 
   it('reports schema mistakes at registration with the label', () => {
-    expect(() => compileSchema({ type: 'object', properties: { a: { pattern: '(' } } }, 'tool "bad" inputSchema')).toThrow(
-      /^tool "bad" inputSchema: invalid JSON Schema at #\/properties\/a\/pattern/,
+    expect(() => jsonSchema({ type: 'object', properties: { a: { pattern: '(' } } })).toThrow(/^jsonSchema\(\): invalid JSON Schema at #\/properties\/a\/pattern/);
+  });
+
+  it('refuses an unwrapped JSON Schema object, naming the fix', () => {
+    expect(() => compileSchema({ type: 'object' } as never, 'tool "bare" inputSchema')).toThrow(
+      /^tool "bare" inputSchema: a plain JSON Schema object needs wrapping .*jsonSchema\(\{ type: 'object', \.\.\. \}\)/,
     );
   });
 });
@@ -180,3 +186,20 @@ describe('formatIssues', () => {
     expect(formatPath(['a', 0], 'structuredContent')).toBe('structuredContent.a[0]');
   });
 });
+
+describe('compileSchema with zod/mini and a toJsonSchema converter', () => {
+  const schema = zm.object({ text: zm.string() });
+  const convert = (s: StandardSchemaV1) => zm.toJSONSchema(s as zm.ZodMiniType, { io: 'input' });
+
+  it('is refused without a converter, with the fix in the message', () => {
+    expect(() => compileSchema(schema, 'tool "echo" inputSchema')).toThrow(/toJsonSchema: z\.toJSONSchema/);
+  });
+
+  it('advertises what the converter produced and validates with zod/mini', async () => {
+    const compiled = compileSchema(schema, 'tool "echo" inputSchema', convert);
+    expect(compiled.jsonSchema).toMatchObject({ type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
+    expect(await compiled.validate({ text: 'hi' })).toEqual({ ok: true, value: { text: 'hi' } });
+    expect(await compiled.validate({ text: 1 })).toMatchObject({ ok: false, issues: [{ path: ['text'] }] });
+  });
+});
+

@@ -1,11 +1,14 @@
-// Turns whatever a tool author passed as a schema into one CompiledSchema at registration:
-// the JSON Schema tools/list advertises, plus a validator the request path calls.
-import { compileJsonSchema } from './json-schema-validator.ts';
-import type { JsonSchema, PathSegment, SchemaIssue } from './json-schema-validator.ts';
-import { isStandardSchema } from './standard-schema.ts';
+// Turns the Standard Schema a tool author passed into one CompiledSchema at registration: the
+// JSON Schema tools/list advertises, plus a validator the request path calls. It never imports our
+// JSON Schema validator: that comes with `jsonSchema()`, so zod or valibot servers do not ship it.
+import type { PathSegment, SchemaIssue } from './json-schema-validator.ts';
+import { isStandardSchema, rawJsonSchemaOf } from './standard-schema.ts';
 import type { StandardPathSegment, StandardResult, StandardSchemaV1 } from './standard-schema.ts';
 
-export type SchemaInput = StandardSchemaV1 | JsonSchema;
+export type SchemaInput = StandardSchemaV1;
+
+/** Describes a Standard Schema as JSON Schema, for libraries without Standard JSON Schema (e.g. `z.toJSONSchema` for zod/mini). */
+export type ToJsonSchema = (schema: StandardSchemaV1) => unknown;
 
 export type ValidationResult = { ok: true; value: unknown } | { ok: false; issues: SchemaIssue[] };
 
@@ -23,38 +26,33 @@ const JSON_SCHEMA_KEYWORDS = [
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
 
-export function compileSchema(input: SchemaInput, where: string): CompiledSchema {
-  if (isStandardSchema(input)) return compileStandard(input, where);
+export function compileSchema(input: SchemaInput, where: string, convert?: ToJsonSchema): CompiledSchema {
+  if (isStandardSchema(input)) return compileStandard(input, where, convert);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new TypeError(
-      `${where}: expected a JSON Schema object or a Standard Schema (zod, valibot, arktype, ...), got ${describe(input)}`,
+      `${where}: expected a Standard Schema (zod, valibot, arktype, ...) or jsonSchema({ ... }), got ${describe(input)}`,
     );
   }
   if (isRawShape(input)) {
     throw new TypeError(
       `${where}: got an object of schemas ({ key: z.string(), ... }), which is a shape, not a schema. ` +
-        'Wrap it, e.g. z.object({ ... }) (or v.object / type({ ... })), or pass a plain JSON Schema object.',
+        'Wrap it, e.g. z.object({ ... }) (or v.object / type({ ... })).',
     );
   }
-  const check = compileJsonSchema(input, { where });
-  return {
-    jsonSchema: input,
-    // Deliberately not async: a plain JSON Schema validation costs no extra microtask per request.
-    validate(value) {
-      const issues = check(value);
-      return issues.length === 0 ? { ok: true, value } : { ok: false, issues };
-    },
-  };
+  throw new TypeError(
+    `${where}: a plain JSON Schema object needs wrapping so that its validator ships only with servers that use it: ` +
+      "inputSchema: jsonSchema({ type: 'object', ... }), with import { jsonSchema } from 'stateless-mcp'.",
+  );
 }
 
-function isRawShape(input: Record<string, unknown>): boolean {
+function isRawShape(input: object): boolean {
   if (JSON_SCHEMA_KEYWORDS.some((k) => k in input)) return false;
   return Object.values(input).some(isStandardSchema);
 }
 
-function compileStandard(schema: StandardSchemaV1, where: string): CompiledSchema {
+function compileStandard(schema: StandardSchemaV1, where: string, convert: ToJsonSchema | undefined): CompiledSchema {
   const props = schema['~standard'];
-  const jsonSchema = toJsonSchema(schema, where);
+  const jsonSchema = rawJsonSchemaOf(schema) ?? toJsonSchema(schema, where, convert);
   const finish = (result: StandardResult<unknown>): ValidationResult =>
     result.issues === undefined
       ? { ok: true, value: result.value }
@@ -87,11 +85,13 @@ function normaliseSegment(segment: StandardPathSegment): PathSegment {
 
 type Producer = (options?: Record<string, unknown>) => unknown;
 
-function toJsonSchema(schema: StandardSchemaV1, where: string): Record<string, unknown> {
+function toJsonSchema(schema: StandardSchemaV1, where: string, convert: ToJsonSchema | undefined): Record<string, unknown> {
   const self = schema as unknown as Record<string, unknown>;
   const converter = schema['~standard'].jsonSchema;
   let produce: (() => unknown) | undefined;
-  if (typeof converter?.input === 'function') {
+  if (convert) {
+    produce = () => convert(schema);
+  } else if (typeof converter?.input === 'function') {
     // The input side is what a client must send; output may add constraints the caller never sees.
     produce = () => converter.input({ target: 'draft-2020-12' });
   } else if (typeof self.toJsonSchema === 'function') {
@@ -105,7 +105,7 @@ function toJsonSchema(schema: StandardSchemaV1, where: string): Record<string, u
     throw new TypeError(
       `${where}: the ${vendor} schema cannot describe itself as JSON Schema, which tools/list needs. ` +
         'Use a library implementing Standard JSON Schema (zod >= 4.2, arktype, or valibot wrapped with ' +
-        'toStandardJsonSchema from @valibot/to-json-schema), or pass a plain JSON Schema object.',
+        'toStandardJsonSchema from @valibot/to-json-schema), or give createServer a converter: { toJsonSchema: z.toJSONSchema } for zod/mini.',
     );
   }
   let out: unknown;
@@ -114,7 +114,7 @@ function toJsonSchema(schema: StandardSchemaV1, where: string): Record<string, u
   } catch (error) {
     throw new TypeError(
       `${where}: the ${vendor} schema could not be converted to JSON Schema (${(error as Error)?.message ?? error}). ` +
-        'Remove types JSON Schema cannot express (dates, functions, transforms on input) or pass a plain JSON Schema object.',
+        'Remove types JSON Schema cannot express (dates, functions, transforms on input) or describe the input with jsonSchema({ ... }).',
       { cause: error },
     );
   }

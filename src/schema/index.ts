@@ -1,6 +1,8 @@
 // Public face of the schema layer: compile once at registration, validate per request.
 export { compileSchema, formatIssues, formatPath } from './compile.ts';
-export type { CompiledSchema, SchemaInput, ValidationResult } from './compile.ts';
+export type { CompiledSchema, SchemaInput, ToJsonSchema, ValidationResult } from './compile.ts';
+export { jsonSchema } from './json-schema.ts';
+export type { JsonSchemaWrapper } from './json-schema.ts';
 export { compileJsonSchema } from './json-schema-validator.ts';
 export type {
   CompileJsonSchemaOptions,

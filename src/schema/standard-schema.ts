@@ -82,3 +82,10 @@ export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
     typeof (props as { validate?: unknown }).validate === 'function'
   );
 }
+
+/** Marks a schema made by `jsonSchema()`: its JSON Schema is advertised exactly as written. */
+export const RAW_JSON_SCHEMA: unique symbol = Symbol.for('stateless-mcp.jsonSchema');
+
+export function rawJsonSchemaOf(schema: StandardSchemaV1): Record<string, unknown> | undefined {
+  return (schema as { [RAW_JSON_SCHEMA]?: Record<string, unknown> })[RAW_JSON_SCHEMA];
+}

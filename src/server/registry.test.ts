@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compilePrompt, compileResource, compileTool } from './registry.ts';
+import { jsonSchema } from '../schema/json-schema.ts';
 
 const noop = () => ({ content: [] });
 
@@ -13,12 +14,12 @@ describe('compileTool', () => {
   });
 
   it('refuses an input schema that is not an object', () => {
-    expect(() => compileTool('t', { inputSchema: { type: 'string' } }, noop)).toThrow(/must describe an object/);
+    expect(() => compileTool('t', { inputSchema: jsonSchema({ type: 'string' }) }, noop)).toThrow(/must describe an object/);
   });
 
   it('collects x-mcp-header parameters through nested properties', () => {
     const tool = compileTool('t', {
-      inputSchema: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' }, opts: { type: 'object', properties: { tier: { type: 'integer', 'x-mcp-header': 'Tier' } } } } },
+      inputSchema: jsonSchema({ type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' }, opts: { type: 'object', properties: { tier: { type: 'integer', 'x-mcp-header': 'Tier' } } } } }),
     }, noop);
     expect([...tool.headerParams]).toEqual([
       ['region', { path: ['region'], type: 'string' }],
@@ -31,7 +32,7 @@ describe('compileTool', () => {
     ['a name that is not an HTTP token', { a: { type: 'string', 'x-mcp-header': 'Has Space' } }, /HTTP token/],
     ['a name used twice, case-insensitively', { a: { type: 'string', 'x-mcp-header': 'X' }, b: { type: 'string', 'x-mcp-header': 'x' } }, /used twice/],
   ])('refuses x-mcp-header on %s', (_row, properties, message) => {
-    expect(() => compileTool('t', { inputSchema: { type: 'object', properties } }, noop)).toThrow(message);
+    expect(() => compileTool('t', { inputSchema: jsonSchema({ type: 'object', properties }) }, noop)).toThrow(message);
   });
 });
 
@@ -41,7 +42,7 @@ describe('compileResource and compilePrompt', () => {
   });
 
   it('derives prompt arguments from the args schema', () => {
-    const prompt = compilePrompt('p', { argsSchema: { type: 'object', properties: { city: { type: 'string', description: 'Where' }, unit: { type: 'string' } }, required: ['city'] } }, () => ({ messages: [] }));
+    const prompt = compilePrompt('p', { argsSchema: jsonSchema({ type: 'object', properties: { city: { type: 'string', description: 'Where' }, unit: { type: 'string' } }, required: ['city'] }) }, () => ({ messages: [] }));
     expect(prompt.definition.arguments).toEqual([
       { name: 'city', description: 'Where', required: true },
       { name: 'unit', required: false },

@@ -1,7 +1,7 @@
 // Tools, resources, resource templates and prompts as registered once at module scope, compiled
 // into the definitions the list methods serve. Lookups on the request path are map hits.
 import { compileSchema } from '../schema/compile.ts';
-import type { CompiledSchema, SchemaInput } from '../schema/compile.ts';
+import type { CompiledSchema, SchemaInput, ToJsonSchema } from '../schema/compile.ts';
 import type { InferOutput, StandardSchemaV1 } from '../schema/standard-schema.ts';
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type {
@@ -168,10 +168,10 @@ function collectHeaderParams(tool: string, schema: Record<string, unknown>): Com
   return found;
 }
 
-export function compileTool(name: string, config: ToolConfig, handler: ToolHandler<unknown>): CompiledTool {
+export function compileTool(name: string, config: ToolConfig, handler: ToolHandler<unknown>, convert?: ToJsonSchema): CompiledTool {
   checkName('Tool', name);
-  const input = config.inputSchema === undefined ? undefined : compileSchema(config.inputSchema, `tool "${name}" inputSchema`);
-  const output = config.outputSchema === undefined ? undefined : compileSchema(config.outputSchema, `tool "${name}" outputSchema`);
+  const input = config.inputSchema === undefined ? undefined : compileSchema(config.inputSchema, `tool "${name}" inputSchema`, convert);
+  const output = config.outputSchema === undefined ? undefined : compileSchema(config.outputSchema, `tool "${name}" outputSchema`, convert);
   const inputJson = input?.jsonSchema ?? { type: 'object', properties: {} };
   if (inputJson.type !== 'object') {
     throw new TypeError(`Tool "${name}": inputSchema must describe an object (tool arguments are always a JSON object); got type ${JSON.stringify(inputJson.type)}.`);
@@ -212,9 +212,9 @@ function argumentsFromSchema(schema: Record<string, unknown>): PromptArgument[] 
   );
 }
 
-export function compilePrompt(name: string, config: PromptConfig, handler: PromptHandler<unknown>): CompiledPrompt {
+export function compilePrompt(name: string, config: PromptConfig, handler: PromptHandler<unknown>, convert?: ToJsonSchema): CompiledPrompt {
   checkName('Prompt', name);
-  const args = config.argsSchema === undefined ? undefined : compileSchema(config.argsSchema, `prompt "${name}" argsSchema`);
+  const args = config.argsSchema === undefined ? undefined : compileSchema(config.argsSchema, `prompt "${name}" argsSchema`, convert);
   const argumentList = config.arguments ?? (args ? argumentsFromSchema(args.jsonSchema) : undefined);
   const definition = withDefined({ name }, {
     title: config.title,

@@ -3,7 +3,7 @@
 import { createRequestStateSealer } from '../mrtr/request-state.ts';
 import type { RequestStateOptions } from '../mrtr/request-state.ts';
 import { formatIssues } from '../schema/compile.ts';
-import type { SchemaInput } from '../schema/compile.ts';
+import type { SchemaInput, ToJsonSchema } from '../schema/compile.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import { missingScopes } from '../protocol/principal.ts';
 import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
@@ -64,6 +64,11 @@ export interface ServerOptions {
   clientRequestTimeoutMs?: number;
   /** The tasks extension: lifetime, polling interval and when an "optional" tool becomes a task. */
   tasks?: TaskOptions;
+  /**
+   * Describes schemas whose library lacks Standard JSON Schema as JSON Schema, e.g.
+   * `{ toJsonSchema: (s) => z.toJSONSchema(s as z.ZodMiniType, { io: 'input' }) }` for zod/mini.
+   */
+  toJsonSchema?: ToJsonSchema;
   /** Scope hierarchy for `scopes` on tools, resources and prompts. Default: `weather` covers `weather:read`. */
   scopeCovers?: (granted: string, required: string) => boolean;
   /** Receives what went wrong inside a handler; the client only sees a generic message. */
@@ -144,7 +149,7 @@ export class McpServer {
 
   registerTool<In extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<In>, handler: ToolHandler<In>): { remove(): void } {
     if (this.#tools.has(name)) throw new TypeError(`Tool "${name}" is already registered; tool names must be unique.`);
-    this.#tools.set(name, compileTool(name, config as ToolConfig, handler as ToolHandler<unknown>));
+    this.#tools.set(name, compileTool(name, config as ToolConfig, handler as ToolHandler<unknown>, this.#options.toJsonSchema));
     return this.#changed('tools/list_changed', () => this.#tools.delete(name));
   }
 
@@ -163,7 +168,7 @@ export class McpServer {
 
   registerPrompt<Args extends SchemaInput | undefined = undefined>(name: string, config: PromptConfig<Args>, handler: PromptHandler<Args>): { remove(): void } {
     if (this.#prompts.has(name)) throw new TypeError(`Prompt "${name}" is already registered; prompt names must be unique.`);
-    this.#prompts.set(name, compilePrompt(name, config as PromptConfig, handler as PromptHandler<unknown>));
+    this.#prompts.set(name, compilePrompt(name, config as PromptConfig, handler as PromptHandler<unknown>, this.#options.toJsonSchema));
     return this.#changed('prompts/list_changed', () => this.#prompts.delete(name));
   }
 

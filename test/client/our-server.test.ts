@@ -6,7 +6,7 @@ import { createClient, isClientError } from '../../src/client/index.ts';
 import type { Progress } from '../../src/client/index.ts';
 import { createDemoApp } from '../../src/demo/app.ts';
 import { createMcpApp } from '../../src/http/index.ts';
-import { createServer } from '../../src/index.ts';
+import { createServer, jsonSchema } from '../../src/index.ts';
 import type { McpServer } from '../../src/index.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
@@ -21,7 +21,7 @@ function createCustomServer(): McpServer {
   const server = createServer({ name: 'client-test', version: '1.0.0', cache: { ttlMs: 60_000, cacheScope: 'private' } });
   server.registerTool(
     'weather',
-    { description: 'Forecast', inputSchema: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' }, days: { type: 'integer', 'x-mcp-header': 'Days' } }, required: ['region'] } },
+    { description: 'Forecast', inputSchema: jsonSchema({ type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' }, days: { type: 'integer', 'x-mcp-header': 'Days' } }, required: ['region'] }) },
     (args) => ({ content: [{ type: 'text', text: `${String(args.region)} for ${String(args.days ?? 1)} days` }] }),
   );
   server.registerTool('hang', { description: 'Waits until cancelled', inputSchema: z.object({}) }, (_args, ctx) => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSdkTransport } from '../../src/client/index.ts';
 import { createDemoApp } from '../../src/demo/app.ts';
 import { createMcpApp } from '../../src/http/index.ts';
-import { createServer } from '../../src/index.ts';
+import { createServer, jsonSchema } from '../../src/index.ts';
 import { startSdkV1SessionServer } from '../fixtures/client-sdk-servers.ts';
 import type { RunningServer } from '../fixtures/client-sdk-servers.ts';
 import { serveApp } from '../support/serve.ts';
@@ -22,7 +22,7 @@ let sessions: RunningServer;
 beforeAll(async () => {
   demo = await serveApp((options) => createDemoApp(options));
   const server = createServer({ name: 'headers', version: '1.0.0' });
-  server.registerTool('weather', { description: 'Forecast', inputSchema: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } }, required: ['region'] } }, (args) => ({
+  server.registerTool('weather', { description: 'Forecast', inputSchema: jsonSchema({ type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } }, required: ['region'] }) }, (args) => ({
     content: [{ type: 'text', text: `forecast for ${String(args.region)}` }],
   }));
   headers = await serveApp((options) => createMcpApp(server, options));

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { handle, isContentTypeBinary, streamHandle } from '../../src/entries/lambda.ts';
 import { createMcpApp } from '../../src/http/index.ts';
-import { createServer } from '../../src/index.ts';
+import { createServer, jsonSchema } from '../../src/index.ts';
 import { createConformanceServer } from '../fixtures/conformance-server.ts';
 import { ALB_DOMAIN, URL_DOMAIN, albEvent, albMultiValueEvent, functionUrlEvent, httpApiV2Event, restApiV1Event } from '../fixtures/lambda-events.ts';
 import type { McpPost } from '../fixtures/lambda-events.ts';
@@ -92,7 +92,7 @@ describe.each(events)('$service', ({ toEvent, host, query, multiValue }) => {
 describe('the Lambda deadline', () => {
   it('ends a call 1 s before the invocation deadline with a timeout error, instead of Lambda killing it', async () => {
     const server = createServer({ name: 'deadline', version: '1.0.0' });
-    server.registerTool('wait_for_abort', { inputSchema: { type: 'object', properties: {} } }, (_args, ctx) =>
+    server.registerTool('wait_for_abort', { inputSchema: jsonSchema({ type: 'object', properties: {} }) }, (_args, ctx) =>
       new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ content: [{ type: 'text', text: 'stopped' }] }))),
     );
     const started = performance.now();
