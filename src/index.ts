@@ -18,6 +18,8 @@ export type {
   ToolHandler,
 } from './server/index.ts';
 export { jsonSchema } from './schema/json-schema.ts';
+export { tasks } from './server/tasks.ts';
+export type { TaskOptions, TasksExtension, TaskSupport } from './server/tasks.ts';
 export type { JsonSchemaWrapper } from './schema/json-schema.ts';
 export type { JsonSchema } from './schema/json-schema-validator.ts';
 export type { StandardSchemaV1, ToJsonSchema } from './schema/index.ts';

@@ -67,6 +67,8 @@ export interface ListedResource extends ResourceConfig { uri: string; name: stri
 /** A parameterised resource, e.g. `new ResourceTemplate('users://{id}/profile')`. */
 export class ResourceTemplate {
   readonly uriTemplate: string;
+  /** Compiled here, not at registration, so servers without templates do not bundle the matcher. */
+  readonly matcher: CompiledTemplate;
   readonly list: ((ctx: HandlerContext) => Awaitable<ListedResource[]>) | undefined;
   readonly complete: Readonly<Record<string, Completer>>;
 
@@ -75,6 +77,7 @@ export class ResourceTemplate {
     options: { list?: (ctx: HandlerContext) => Awaitable<ListedResource[]>; complete?: Record<string, Completer> } = {},
   ) {
     this.uriTemplate = uriTemplate;
+    this.matcher = compileUriTemplate(uriTemplate);
     this.list = options.list;
     this.complete = options.complete ?? {};
   }
@@ -197,7 +200,7 @@ export function compileResource(name: string, uri: string, config: ResourceConfi
 export function compileTemplate(name: string, template: ResourceTemplate, config: ResourceConfig, handler: TemplateHandler): CompiledTemplateEntry {
   const { scopes = [], ...listed } = config;
   const definition = withDefined({ uriTemplate: template.uriTemplate, name }, { ...listed, size: undefined });
-  return { name, definition, scopes, matcher: compileUriTemplate(template.uriTemplate), template, handler };
+  return { name, definition, scopes, matcher: template.matcher, template, handler };
 }
 
 function argumentsFromSchema(schema: Record<string, unknown>): PromptArgument[] {

@@ -19,11 +19,12 @@ import { runRound } from './input-round.ts';
 import type { Promotion, RoundDeps, RoundOutcome } from './input-round.ts';
 import { openMemo } from './idempotency.ts';
 import { listen } from './listen.ts';
-import { TASKS_EXTENSION, Tasks, declaresTasks, missingTasksCapability } from './tasks.ts';
-import type { TaskOptions } from './tasks.ts';
+import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
+import type { Tasks, TasksExtension } from './tasks.ts';
 import type { RequestEnv } from './outbox.ts';
 import { pageOf } from './pagination.ts';
-import { compilePrompt, compileResource, compileTemplate, compileTool, ResourceTemplate } from './registry.ts';
+import { compilePrompt, compileResource, compileTemplate, compileTool } from './registry.ts';
+import type { ResourceTemplate } from './registry.ts';
 import type {
   Completer,
   Gated,
@@ -62,8 +63,11 @@ export interface ServerOptions {
   bus?: Bus;
   /** 2025 lane: how long a handler waits for the client to answer a server-to-client request. Default 30 s. */
   clientRequestTimeoutMs?: number;
-  /** The tasks extension: lifetime, polling interval and when an "optional" tool becomes a task. */
-  tasks?: TaskOptions;
+  /**
+   * The tasks extension, for tools with `taskSupport`: `tasks()` or `tasks({ ttlMs, pollIntervalMs,
+   * promoteAfterMs })`, imported from `stateless-mcp`. Off by default.
+   */
+  tasks?: TasksExtension;
   /**
    * Describes schemas whose library lacks Standard JSON Schema as JSON Schema, e.g.
    * `{ toJsonSchema: (s) => z.toJSONSchema(s as z.ZodMiniType, { io: 'input' }) }` for zod/mini.
@@ -98,7 +102,7 @@ export class McpServer {
   readonly #prompts = new Map<string, CompiledPrompt>();
   readonly #round: RoundDeps;
   readonly #bus: Bus;
-  readonly #tasks: Tasks;
+  readonly #tasks: Tasks | undefined;
   readonly #pageSize: number;
   readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' };
   readonly #methods: Record<string, Method>;
@@ -115,7 +119,7 @@ export class McpServer {
     this.#pageSize = options.pageSize ?? 100;
     this.#cache = { ttlMs: options.cache?.ttlMs ?? 0, cacheScope: options.cache?.cacheScope ?? 'public' };
     const store = options.store ?? new MemoryStore();
-    this.#tasks = new Tasks(store, this.#bus, options.tasks);
+    this.#tasks = options.tasks?.(store, this.#bus);
     this.#round = {
       sealer: createRequestStateSealer(options.requestState),
       store,
@@ -141,14 +145,17 @@ export class McpServer {
       'prompts/get': (req, params, env) => this.#getPrompt(req, params, env),
       'completion/complete': (req, params, env) => this.#complete(req, params, env),
       'subscriptions/listen': (req, params, env) => listen(req.id, params, env, this.#bus, this.#capabilities(env.era)),
-      'tasks/get': async (_req, params, env) => this.#tasks.get(params.taskId, this.#taskOwner(params, env)),
-      'tasks/update': async (_req, params, env) => this.#tasks.update(params.taskId, params.inputResponses, this.#taskOwner(params, env)),
-      'tasks/cancel': async (_req, params, env) => this.#tasks.cancel(params.taskId, this.#taskOwner(params, env)),
+      'tasks/get': async (_req, params, env) => this.#tasks!.get(params.taskId, this.#taskOwner(params, env)),
+      'tasks/update': async (_req, params, env) => this.#tasks!.update(params.taskId, params.inputResponses, this.#taskOwner(params, env)),
+      'tasks/cancel': async (_req, params, env) => this.#tasks!.cancel(params.taskId, this.#taskOwner(params, env)),
     };
   }
 
   registerTool<In extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<In>, handler: ToolHandler<In>): { remove(): void } {
     if (this.#tools.has(name)) throw new TypeError(`Tool "${name}" is already registered; tool names must be unique.`);
+    if ((config.taskSupport ?? 'forbidden') !== 'forbidden' && !this.#tasks) {
+      throw new TypeError(`Tool "${name}" has taskSupport "${config.taskSupport}", but this server runs no tasks: createServer({ ..., tasks: tasks() }), with import { tasks } from 'stateless-mcp'.`);
+    }
     this.#tools.set(name, compileTool(name, config as ToolConfig, handler as ToolHandler<unknown>, this.#options.toJsonSchema));
     return this.#changed('tools/list_changed', () => this.#tools.delete(name));
   }
@@ -156,7 +163,9 @@ export class McpServer {
   registerResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): { remove(): void };
   registerResource(name: string, template: ResourceTemplate, config: ResourceConfig, handler: TemplateHandler): { remove(): void };
   registerResource(name: string, target: string | ResourceTemplate, config: ResourceConfig, handler: ResourceHandler | TemplateHandler): { remove(): void } {
-    if (target instanceof ResourceTemplate) {
+    // Not instanceof: naming the class here would bundle URI templates into every server.
+    if (typeof target !== 'string') {
+      if (typeof target?.matcher?.match !== 'function') throw new TypeError(`registerResource("${name}"): expected a URI string or a ResourceTemplate, e.g. new ResourceTemplate('users://{id}').`);
       const entry = compileTemplate(name, target, config, handler as TemplateHandler);
       this.#templates.push(entry);
       return this.#changed('resources/list_changed', () => this.#templates.splice(this.#templates.indexOf(entry), 1));
@@ -368,9 +377,10 @@ export class McpServer {
       if (tool.taskSupport === 'required') throw missingTasksCapability(`Tool "${tool.name}"`);
       return undefined;
     }
+    const tasks = this.#tasks!;
     return {
-      tasks: this.#tasks,
-      afterMs: tool.taskSupport === 'required' ? 0 : this.#tasks.promoteAfterMs,
+      tasks,
+      afterMs: tool.taskSupport === 'required' ? 0 : tasks.promoteAfterMs,
       always: tool.taskSupport === 'required',
       settle: (result) => this.#checkToolResult(tool, result),
       report: (error) => this.#reportError(error, request),

@@ -25,6 +25,20 @@ export interface TaskOptions {
   promoteAfterMs?: number;
 }
 
+/** What `createServer({ tasks })` takes: made by `tasks()`, so servers without tasks do not bundle them. */
+export type TasksExtension = (store: Store, bus: Bus) => Tasks;
+
+/**
+ * Turns on the tasks extension: tools with `taskSupport` may then run as tasks that outlive their
+ * request (state in the server's Store, so any instance answers tasks/get).
+ *
+ * @example
+ * const server = createServer({ name: 'jobs', version: '1.0.0', tasks: tasks({ promoteAfterMs: 1000 }) });
+ */
+export function tasks(options: TaskOptions = {}): TasksExtension {
+  return (store, bus) => new Tasks(store, bus, options);
+}
+
 export type TaskStatus = 'working' | 'input_required' | 'completed' | 'cancelled' | 'failed';
 
 interface StoredTask {

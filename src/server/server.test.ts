@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import * as zm from 'zod/mini';
+import { McpServer } from './server.ts';
+import { tasks } from './tasks.ts';
+import type { RequestEnv } from './outbox.ts';
+
+const env: RequestEnv = {
+  era: 'modern',
+  protocolVersion: '2026-07-28',
+  headers: new Headers(),
+  signal: new AbortController().signal,
+  outbox: { send() {} },
+};
+
+describe('McpServer registration of opt-in features', () => {
+  it('refuses a task tool on a server without the tasks extension, naming the option', () => {
+    const server = new McpServer({ name: 's', version: '1' });
+    expect(() => server.registerTool('job', { taskSupport: 'optional' }, () => ({ content: [] }))).toThrow(/tasks: tasks\(\)/);
+    expect(() => server.registerTool('plain', {}, () => ({ content: [] }))).not.toThrow();
+  });
+
+  it('accepts a task tool once tasks() is given, and advertises the extension', async () => {
+    const server = new McpServer({ name: 's', version: '1', tasks: tasks() });
+    server.registerTool('job', { taskSupport: 'required' }, () => ({ content: [] }));
+    const discovered = await server.handle({ jsonrpc: '2.0', id: 1, method: 'server/discover' }, env);
+    expect(discovered).toMatchObject({ result: { capabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } } } });
+  });
+
+  it('refuses a resource target that is neither a URI nor a ResourceTemplate', () => {
+    const server = new McpServer({ name: 's', version: '1' });
+    expect(() => server.registerResource('r', new URL('docs://x') as never, {}, () => ({ contents: [] }))).toThrow(/URI string or a ResourceTemplate/);
+  });
+
+  it('lists a zod/mini tool through the toJsonSchema option', async () => {
+    const server = new McpServer({ name: 's', version: '1', toJsonSchema: (s) => zm.toJSONSchema(s as zm.ZodMiniType, { io: 'input' }) });
+    server.registerTool('echo', { inputSchema: zm.object({ text: zm.string() }) }, ({ text }) => ({ content: [{ type: 'text', text }] }));
+    const listed = await server.handle({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, env);
+    expect(listed).toMatchObject({ result: { tools: [{ name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } }] } });
+    const called = await server.handle({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } }, env);
+    expect(called).toMatchObject({ result: { content: [{ type: 'text', text: 'hi' }] } });
+  });
+});
