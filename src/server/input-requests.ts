@@ -63,8 +63,9 @@ export function requireClientCapability(
  */
 export class InputRound {
   readonly answers: Record<string, unknown>;
-  readonly pending = new Map<string, InputRequest>();
-  readonly #counters = new Map<InputMethod, number>();
+  // Both made on first use: most calls never ask for input.
+  #pending: Map<string, InputRequest> | undefined;
+  #counters: Map<InputMethod, number> | undefined;
   /** Called once, on the first ask this round cannot answer (the runner then ends the round). */
   onFirstAsk: (() => void) | undefined;
   /** Set once the call became a task: unanswered asks then wait for tasks/update instead. */
@@ -77,6 +78,11 @@ export class InputRound {
   /** `taskCapable`: this call may become a task (tool support and the client's declaration). */
   constructor(answers: Record<string, unknown>, readonly taskCapable = false) {
     this.answers = answers;
+  }
+
+  /** The asks this run left unanswered, by key. */
+  get pending(): Map<string, InputRequest> {
+    return (this.#pending ??= new Map());
   }
 
   /** The handler's explicit promotion point; resolves once the task exists (at once when it cannot be one). */
@@ -96,6 +102,7 @@ export class InputRound {
 
   keyFor(method: InputMethod, key: string | undefined): string {
     if (key !== undefined) return key;
+    this.#counters ??= new Map();
     const n = (this.#counters.get(method) ?? 0) + 1;
     this.#counters.set(method, n);
     return `${KEY_PREFIX[method]}-${n}`;

@@ -42,7 +42,7 @@ export interface Promotion<T> {
   /** "required" tools: a task even when the handler finishes at once. */
   always: boolean;
   /** The stored result for the handler's value (validation as for a direct answer). */
-  settle(value: T): Promise<JsonObject>;
+  settle(value: T): JsonObject | Promise<JsonObject>;
   /** Where a failure to record the outcome goes (the store being down): nobody awaits the task. */
   report(error: unknown): void;
 }

@@ -3,7 +3,7 @@
 import { createRequestStateSealer } from '../mrtr/request-state.ts';
 import type { RequestStateOptions } from '../mrtr/request-state.ts';
 import { formatIssues } from '../schema/compile.ts';
-import type { SchemaInput, ToJsonSchema } from '../schema/compile.ts';
+import type { SchemaInput, ToJsonSchema, ValidationResult } from '../schema/compile.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import { missingScopes } from '../protocol/principal.ts';
 import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
@@ -396,7 +396,9 @@ export class McpServer {
     if (!isJsonObject(raw)) return toolError(`Invalid arguments for tool "${name}": arguments must be a JSON object.`);
     let args: unknown = raw;
     if (tool.input) {
-      const checked = await tool.input.validate(raw);
+      // Most validators answer synchronously: awaiting only a promise saves a microtask per call.
+      const pending = tool.input.validate(raw);
+      const checked = pending instanceof Promise ? await pending : pending;
       if (!checked.ok) return toolError(`Invalid arguments for tool "${name}":\n${formatIssues(checked.issues)}`);
       args = checked.value;
     }
@@ -420,21 +422,24 @@ export class McpServer {
     return result;
   }
 
-  async #checkToolResult(tool: CompiledTool, result: CallToolResult): Promise<JsonObject> {
+  /** Synchronous unless an outputSchema validates asynchronously: most calls skip a promise here. */
+  #checkToolResult(tool: CompiledTool, result: CallToolResult): JsonObject | Promise<JsonObject> {
     if (!isJsonObject(result)) throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned no result object.`);
     const out: JsonObject = { ...result, content: result.content ?? [] };
-    if (tool.output && !result.isError) {
-      if (result.structuredContent === undefined) {
-        throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" declares an outputSchema but returned no structuredContent.`);
-      }
-      const checked = await tool.output.validate(result.structuredContent);
-      if (!checked.ok) throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned structuredContent that does not match its outputSchema:\n${formatIssues(checked.issues)}`);
-    }
     // Tools SHOULD mirror structured results as text for clients that only read content.
     if (result.structuredContent !== undefined && (out.content as unknown[]).length === 0) {
       out.content = [{ type: 'text', text: JSON.stringify(result.structuredContent) }];
     }
-    return out;
+    if (!tool.output || result.isError) return out;
+    if (result.structuredContent === undefined) {
+      throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" declares an outputSchema but returned no structuredContent.`);
+    }
+    const verdict = (checked: ValidationResult): JsonObject => {
+      if (checked.ok) return out;
+      throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned structuredContent that does not match its outputSchema:\n${formatIssues(checked.issues)}`);
+    };
+    const checked = tool.output.validate(result.structuredContent);
+    return checked instanceof Promise ? checked.then(verdict) : verdict(checked);
   }
 
   async #readResource(request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
