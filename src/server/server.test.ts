@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as zm from 'zod/mini';
 import { McpServer } from './server.ts';
 import { tasks } from './tasks.ts';
+import { jsonSchema } from '../schema/json-schema.ts';
+import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
 import type { RequestEnv } from './outbox.ts';
 
 const env: RequestEnv = {
@@ -40,3 +42,33 @@ describe('McpServer registration of opt-in features', () => {
     expect(called).toMatchObject({ result: { content: [{ type: 'text', text: 'hi' }] } });
   });
 });
+
+describe('McpServer tool results against outputSchema', () => {
+  const sum = jsonSchema({ type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] });
+  // The same check, answered asynchronously (some Standard Schema libraries do).
+  const asyncSum: StandardSchemaV1 = {
+    '~standard': { ...sum['~standard'], validate: async (value) => sum['~standard'].validate(value) },
+  };
+  const call = (server: McpServer, name: string) => server.handle({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name } }, env);
+
+  it.each([['sync', sum], ['async', asyncSum]] as const)('passes a matching result and mirrors it as text (%s validator)', async (_kind, schema) => {
+    const server = new McpServer({ name: 's', version: '1' });
+    server.registerTool('add', { outputSchema: schema }, () => ({ content: [], structuredContent: { sum: 3 } }));
+    expect(await call(server, 'add')).toMatchObject({ result: { structuredContent: { sum: 3 }, content: [{ type: 'text', text: '{"sum":3}' }] } });
+  });
+
+  it.each([['sync', sum], ['async', asyncSum]] as const)('turns a mismatching result into -32603 naming the problem (%s validator)', async (_kind, schema) => {
+    const server = new McpServer({ name: 's', version: '1', onError: () => {} });
+    server.registerTool('add', { outputSchema: schema }, () => ({ content: [], structuredContent: { sum: 'three' } }));
+    const response = await call(server, 'add');
+    expect(response).toMatchObject({ error: { code: -32603 } });
+    expect(JSON.stringify(response)).toMatch(/does not match its outputSchema.*sum/);
+  });
+
+  it('answers -32603 when a tool with an outputSchema returns no structuredContent', async () => {
+    const server = new McpServer({ name: 's', version: '1', onError: () => {} });
+    server.registerTool('add', { outputSchema: sum }, () => ({ content: [] }));
+    expect(JSON.stringify(await call(server, 'add'))).toMatch(/declares an outputSchema but returned no structuredContent/);
+  });
+});
+
