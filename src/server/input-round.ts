@@ -72,14 +72,24 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
   const { env } = call;
   const meta: Record<string, unknown> = isJsonObject(call.params._meta) ? call.params._meta : {};
   // The handler's own signal is made on first use: most handlers never look at it.
+  // env.signal is read only then too: the HTTP layer may build it lazily as well.
   let controller: AbortController | undefined;
   let linked = true;
+  let listening = false;
   const onAbort = () => controller?.abort(env.signal.reason);
+  const unlink = () => {
+    linked = false;
+    if (listening) env.signal.removeEventListener('abort', onAbort);
+    listening = false;
+  };
   const signal = () => {
     if (!controller) {
       controller = new AbortController();
       if (env.signal.aborted) controller.abort(env.signal.reason);
-      else if (linked) env.signal.addEventListener('abort', onAbort, { once: true });
+      else if (linked) {
+        env.signal.addEventListener('abort', onAbort, { once: true });
+        listening = true;
+      }
     }
     return controller.signal;
   };
@@ -104,8 +114,7 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data });
     const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
       // From here the work outlives the request: the client closing its stream no longer cancels it.
-      linked = false;
-      env.signal.removeEventListener('abort', onAbort);
+      unlink();
       const { created, run } = await promotion!.tasks.create(env.principal?.subject);
       round.becameTask(run.ask);
       run.signal.addEventListener('abort', () => abort(run.signal.reason), { once: true });
@@ -148,7 +157,7 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     );
     return { kind: 'input_required', inputRequests, requestState };
   } finally {
-    env.signal.removeEventListener('abort', onAbort);
+    unlink();
   }
 }
 
