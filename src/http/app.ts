@@ -33,18 +33,24 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
   const post = createPostHandler(server, options);
   const app = new Hono();
 
-  app.use(path, async (c, next) => {
-    await next();
+  // Each route on the path adds CORS itself: a middleware would run (and compose) for every POST,
+  // though only browser clients send an Origin.
+  const cors = (c: Context, response: Response): Response => {
     const origin = c.req.header('origin');
+    if (!origin) return response;
     const host = (c.req.header('host') ?? new URL(c.req.url).host).toLowerCase();
-    if (origin && isAllowedOrigin(origin, host, options.allowedOrigins)) {
-      c.res.headers.set('Access-Control-Allow-Origin', origin);
-      c.res.headers.set('Access-Control-Expose-Headers', EXPOSED);
-      c.res.headers.append('Vary', 'Origin');
+    if (isAllowedOrigin(origin, host, options.allowedOrigins)) {
+      response.headers.set('Access-Control-Allow-Origin', origin);
+      response.headers.set('Access-Control-Expose-Headers', EXPOSED);
+      response.headers.append('Vary', 'Origin');
     }
-  });
+    return response;
+  };
 
-  app.post(path, (c) => post(c.req.raw, { waitUntil: waitUntilOf(c) }));
+  app.post(path, (c) => {
+    const answer = post(c.req.raw, { waitUntil: waitUntilOf(c) });
+    return c.req.header('origin') ? answer.then((response) => cors(c, response)) : answer;
+  });
 
   const auth = options.auth;
   if (auth?.metadata && auth.metadataPaths) {
@@ -57,26 +63,32 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
 
   app.options(path, (c) => {
     const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
-    if (refused) return refused;
+    if (refused) return cors(c, refused);
     // Mcp-Param-* names vary per tool, so echo what the browser asks for.
     const requested = c.req.header('access-control-request-headers');
-    return c.body(null, 204, {
-      'Access-Control-Allow-Methods': 'POST, OPTIONS',
-      'Access-Control-Allow-Headers': requested ?? ALLOWED_HEADERS,
-      'Access-Control-Max-Age': '86400',
-    });
+    return cors(
+      c,
+      c.body(null, 204, {
+        'Access-Control-Allow-Methods': 'POST, OPTIONS',
+        'Access-Control-Allow-Headers': requested ?? ALLOWED_HEADERS,
+        'Access-Control-Max-Age': '86400',
+      }),
+    );
   });
 
   app.on(['GET', 'DELETE', 'PUT', 'PATCH'], path, (c) => {
     const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
-    if (refused) return refused;
-    return jsonRpcErrorResponse(
-      405,
-      ErrorCode.InvalidRequest,
-      `Method Not Allowed: ${c.req.method} is not served; this server is stateless. Send each JSON-RPC message as a POST, and use subscriptions/listen for notifications.`,
-      undefined,
-      undefined,
-      { Allow: 'POST, OPTIONS' },
+    if (refused) return cors(c, refused);
+    return cors(
+      c,
+      jsonRpcErrorResponse(
+        405,
+        ErrorCode.InvalidRequest,
+        `Method Not Allowed: ${c.req.method} is not served; this server is stateless. Send each JSON-RPC message as a POST, and use subscriptions/listen for notifications.`,
+        undefined,
+        undefined,
+        { Allow: 'POST, OPTIONS' },
+      ),
     );
   });
 

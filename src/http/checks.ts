@@ -69,20 +69,35 @@ function quality(ranges: MediaRange[], type: string): number {
  * Clients MUST accept application/json and text/event-stream. JSON Lines is an opt-in extension:
  * chosen only when the client lists one of its types at least as high as text/event-stream.
  */
-export function negotiateStreamMode(request: Request): ResponseMode | Response {
-  const header = request.headers.get('accept');
-  if (header === null || header.trim() === '') return 'sse';
+function modeFor(header: string): ResponseMode | undefined {
   const ranges = parseAccept(header);
   const json = quality(ranges, 'application/json');
   const sse = quality(ranges, 'text/event-stream');
   const jsonl = Math.max(0, ...JSONL_TYPES.map((t) => (ranges.some((r) => r.type === t) ? quality(ranges, t) : 0)));
   if (json > 0 && jsonl > 0 && jsonl >= sse) return 'jsonl';
   if (json > 0 && sse > 0) return 'sse';
-  return jsonRpcErrorResponse(
-    406,
-    ErrorCode.InvalidRequest,
-    'Not Acceptable: send Accept: application/json, text/event-stream (or add application/jsonl to receive JSON Lines).',
-  );
+  return undefined;
+}
+
+// Clients send the same Accept on every call: parse each new value once.
+let lastAccept: string | undefined;
+let lastMode: ResponseMode = 'sse';
+
+export function negotiateStreamMode(request: Request): ResponseMode | Response {
+  const header = request.headers.get('accept');
+  if (header === lastAccept) return lastMode;
+  if (header === null || header.trim() === '') return 'sse';
+  const mode = modeFor(header);
+  if (mode === undefined) {
+    return jsonRpcErrorResponse(
+      406,
+      ErrorCode.InvalidRequest,
+      'Not Acceptable: send Accept: application/json, text/event-stream (or add application/jsonl to receive JSON Lines).',
+    );
+  }
+  lastAccept = header;
+  lastMode = mode;
+  return mode;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -136,6 +136,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, {}, errors);
   }
 
+  /** Without a time limit there is nothing to race: a cancelled request has no one left to answer. */
+  function handle(message: JsonRpcRequest, call: Call): Promise<JsonRpcResponse> {
+    return options.timeoutMs ? withDeadline(message, server.handle(message, call), call.signal) : server.handle(message, call);
+  }
+
   async function respond(
     messages: JsonRpcRequest[],
     batch: boolean,
@@ -146,30 +151,22 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     platform: Platform,
     extra: JsonRpcResponse[] = [],
   ): Promise<Response> {
-    // One controller for every way a request ends early: client gone, stream closed, time limit.
-    // (AbortSignal.any would do it too, at several times the cost on the hot path.)
-    const cancel = new AbortController();
-    const signal = cancel.signal;
-    const abort = (reason: unknown) => cancel.abort(reason);
-    const onClientGone = () => abort(request.signal.reason);
-    if (request.signal.aborted) onClientGone();
-    else request.signal.addEventListener('abort', onClientGone, { once: true });
-    const timer = options.timeoutMs ? setTimeout(() => abort(new DOMException('The time limit passed', 'TimeoutError')), options.timeoutMs) : undefined;
-    const writer = new StreamWriter(mode, keepAliveMs, abort);
-    const env: RequestEnv = { era: lane.era, protocolVersion: lane.protocolVersion, headers: request.headers, signal, outbox: writer, principal, waitUntil: platform.waitUntil };
-    // Without a time limit there is nothing to race: a cancelled request has no one left to answer.
-    const handle = (m: JsonRpcRequest) => (options.timeoutMs ? withDeadline(m, server.handle(m, env), signal) : server.handle(m, env));
-    const done = Promise.all(messages.map(handle)).then((responses) => (extra.length ? [...responses, ...extra] : responses));
-    const silence = writer.keepAliveIfSilent();
-    void done.finally(() => {
-      clearTimeout(timer);
-      clearTimeout(silence);
-      request.signal.removeEventListener('abort', onClientGone);
-    });
+    const call = new Call(lane, mode, request, principal, platform.waitUntil, keepAliveMs, options.timeoutMs);
+    const writer = call.outbox;
+    const done: Promise<JsonRpcResponse | JsonRpcResponse[]> = batch
+      ? Promise.all(messages.map((m) => handle(m, call))).then((responses) => (extra.length ? [...responses, ...extra] : responses))
+      : handle(messages[0]!, call);
 
-    const first = await Promise.race([done, writer.opened.then(() => undefined)]);
+    let first: JsonRpcResponse | JsonRpcResponse[] | undefined;
+    try {
+      first = await writer.until(done);
+    } catch (error) {
+      call.end();
+      throw error;
+    }
     if (first !== undefined && !writer.isOpen) {
-      const single = batch ? undefined : first[0];
+      call.end();
+      const single = batch ? undefined : (first as JsonRpcResponse);
       const scopes = single && 'error' in single ? requiredScopesOf(single.error.data) : undefined;
       if (scopes) return forbidden(request, scopes);
       // A backend outage (the shared store) is worth a retry: 503 tells clients and balancers so.
@@ -177,12 +174,18 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         return Response.json(single, { status: 503, headers: { 'Retry-After': '1' } });
       }
       const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
-      return Response.json(batch ? first : single, { status });
+      return Response.json(first, { status });
     }
     done.then(
-      (responses) => writer.finish(batch ? responses : responses[0]!),
+      (responses) => {
+        writer.finish(responses);
+        call.end();
+      },
       // server.handle never rejects; a failure here is a bug that must still end the stream.
-      () => writer.finish(errorResponse(undefined, { code: ErrorCode.InternalError, message: 'Internal error' })),
+      () => {
+        writer.finish(errorResponse(undefined, { code: ErrorCode.InternalError, message: 'Internal error' }));
+        call.end();
+      },
     );
     return new Response(writer.readable, {
       status: 200,
@@ -192,6 +195,64 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         'x-accel-buffering': 'no',
       },
     });
+  }
+}
+
+/**
+ * What dispatch sees of one POST. Its signal aborts for every way a request ends early (client
+ * gone, stream closed, time limit), and is made on first read, linked to the client's then: most
+ * handlers never look, and on @hono/node-server reading request.signal builds a controller too.
+ * (AbortSignal.any would link them as well, at several times the cost.)
+ */
+class Call implements RequestEnv {
+  readonly era: Era;
+  readonly protocolVersion: string;
+  readonly headers: Headers;
+  readonly outbox: StreamWriter;
+  readonly principal?: Principal;
+  readonly waitUntil?: (work: Promise<unknown>) => void;
+  readonly #request: Request;
+  #controller: AbortController | undefined;
+  #onClientGone: (() => void) | undefined;
+  #ended = false;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(lane: Lane, mode: ResponseMode, request: Request, principal: Principal | undefined, waitUntil: Platform['waitUntil'], keepAliveMs: number, timeoutMs: number | undefined) {
+    this.era = lane.era;
+    this.protocolVersion = lane.protocolVersion;
+    this.headers = request.headers;
+    this.outbox = new StreamWriter(mode, keepAliveMs, this);
+    this.principal = principal;
+    this.waitUntil = waitUntil;
+    this.#request = request;
+    if (timeoutMs) this.#timer = setTimeout(() => this.abort(new DOMException('The time limit passed', 'TimeoutError')), timeoutMs);
+  }
+
+  get signal(): AbortSignal {
+    return (this.#controller ?? this.#link()).signal;
+  }
+
+  /** Also when nobody has looked yet: a later look still finds the signal aborted. */
+  abort(reason: unknown): void {
+    (this.#controller ?? this.#link()).abort(reason);
+  }
+
+  #link(): AbortController {
+    const controller = (this.#controller = new AbortController());
+    // Once the call has ended, the client leaving no longer cancels anything.
+    if (this.#ended) return controller;
+    const client = this.#request.signal;
+    if (client.aborted) controller.abort(client.reason);
+    else client.addEventListener('abort', (this.#onClientGone = () => controller.abort(client.reason)), { once: true });
+    return controller;
+  }
+
+  /** Nothing more goes out, and nothing cancels the call any more. */
+  end(): void {
+    this.#ended = true;
+    this.outbox.close();
+    clearTimeout(this.#timer);
+    if (this.#onClientGone) this.#request.signal.removeEventListener('abort', this.#onClientGone);
   }
 }
 

@@ -15,8 +15,13 @@ const VISIBLE_ASCII = /^[\x20-\x7e]*$/;
  * (RFC 9110 §5.5: it is not part of the value).
  */
 function header(headers: Headers, name: string): string | null {
-  return headers.get(name)?.replace(/^[ \t]+|[ \t]+$/g, '') ?? null;
+  const value = headers.get(name);
+  // Most values have none: the regex is for the few that do.
+  if (value === null || !(isBlank(value.charCodeAt(0)) || isBlank(value.charCodeAt(value.length - 1)))) return value;
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
+
+const isBlank = (code: number) => code === 0x20 || code === 0x09;
 
 function mismatch(message: string): McpError {
   return new McpError(ErrorCode.HeaderMismatch, `Header mismatch: ${message}`);

@@ -18,25 +18,32 @@ function frame(mode: ResponseMode, message: JsonRpcMessage): Uint8Array {
 }
 
 export class StreamWriter implements Outbox {
-  /** Resolves when the first message is sent: from then on the response is a stream. */
-  readonly opened: Promise<void>;
   // Most calls answer with plain JSON: the stream is only built once a message needs it.
   #readable: ReadableStream<Uint8Array> | undefined;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
-  readonly #onCancel: (reason: unknown) => void;
+  readonly #cancellation: { abort(reason: unknown): void };
   #open = false;
   #closed = false;
-  #markOpened!: () => void;
+  #onOpen: (() => void) | undefined;
+  #silence: ReturnType<typeof setTimeout> | undefined;
   #keepAlive: ReturnType<typeof setInterval> | undefined;
   readonly #mode: ResponseMode;
   readonly #keepAliveMs: number;
 
-  /** `onCancel` runs when the client closes the stream: 2026-07-28 treats that as cancellation. */
-  constructor(mode: ResponseMode, keepAliveMs: number, onCancel: (reason: unknown) => void) {
+  /** `cancellation` is aborted when the client closes the stream: 2026-07-28 treats that as cancellation. */
+  constructor(mode: ResponseMode, keepAliveMs: number, cancellation: { abort(reason: unknown): void }) {
     this.#mode = mode;
     this.#keepAliveMs = keepAliveMs;
-    this.#onCancel = onCancel;
-    this.opened = new Promise((resolve) => (this.#markOpened = resolve));
+    this.#cancellation = cancellation;
+    // An SSE call silent this long opens its stream with a comment, so proxies and load balancers
+    // with idle timeouts (nginx, ALB: 60 s) do not cut a long call that has said nothing.
+    if (mode === 'sse' && keepAliveMs > 0) {
+      this.#silence = setTimeout(() => {
+        if (this.#open || this.#closed) return;
+        this.#openStream();
+        this.#enqueue(KEEP_ALIVE);
+      }, keepAliveMs);
+    }
   }
 
   get readable(): ReadableStream<Uint8Array> {
@@ -46,7 +53,7 @@ export class StreamWriter implements Outbox {
       },
       cancel: (reason) => {
         this.#stop();
-        this.#onCancel(reason ?? new Error('client closed the stream'));
+        this.#cancellation.abort(reason ?? new Error('client closed the stream'));
       },
     }));
   }
@@ -55,30 +62,26 @@ export class StreamWriter implements Outbox {
     return this.#open;
   }
 
+  /** `done`'s value, or undefined as soon as the first message is sent: from then on the response is a stream. */
+  until<T>(done: Promise<T>): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.#open) return resolve(undefined);
+      this.#onOpen = resolve as () => void;
+      done.then(resolve, reject);
+    });
+  }
+
   send(message: JsonRpcMessage): void {
     if (this.#closed) return;
     this.#openStream();
     this.#enqueue(frame(this.#mode, message));
   }
 
-  /**
-   * An SSE call silent for `keepAliveMs` opens its stream with a comment, so proxies and load
-   * balancers with idle timeouts (nginx, ALB: 60 s) do not cut a long call that has said nothing.
-   */
-  keepAliveIfSilent(): ReturnType<typeof setTimeout> | undefined {
-    if (this.#mode !== 'sse' || this.#keepAliveMs <= 0) return undefined;
-    return setTimeout(() => {
-      if (this.#open || this.#closed) return;
-      this.#openStream();
-      this.#enqueue(KEEP_ALIVE);
-    }, this.#keepAliveMs);
-  }
-
   #openStream(): void {
     if (this.#open) return;
     this.#open = true;
     void this.readable;
-    this.#markOpened();
+    this.#onOpen?.();
     if (this.#mode === 'sse' && this.#keepAliveMs > 0) {
       this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), this.#keepAliveMs);
     }
@@ -90,6 +93,11 @@ export class StreamWriter implements Outbox {
     if (this.#closed) return;
     this.#stop();
     this.#controller.close();
+  }
+
+  /** Nothing more goes out: the call was answered, as JSON or by finish(). */
+  close(): void {
+    this.#stop();
   }
 
   #enqueue(chunk: Uint8Array): void {
@@ -104,6 +112,7 @@ export class StreamWriter implements Outbox {
 
   #stop(): void {
     this.#closed = true;
+    clearTimeout(this.#silence);
     clearInterval(this.#keepAlive);
   }
 }
