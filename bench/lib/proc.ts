@@ -11,7 +11,15 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) |
 
 /** Pins this process (every thread) to `cpu`, so the harness never runs on the server's core. */
 export function pinSelf(cpu: number): void {
-  execFileSync('taskset', ['-a', '-cp', String(cpu), String(process.pid)], { stdio: 'ignore' });
+  // taskset -a fails when one of our threads ends while it walks them (seen at start-up): retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync('taskset', ['-a', '-cp', String(cpu), String(process.pid)], { stdio: 'ignore' });
+      return;
+    } catch (error) {
+      if (attempt === 5) throw new Error(`Could not pin the bench harness to cpu ${cpu} with taskset; is util-linux installed and the cpu online?`, { cause: error });
+    }
+  }
 }
 
 export async function freePort(): Promise<number> {
