@@ -43,6 +43,18 @@ function selected(defs: ServerDef[]): ServerDef[] {
   return config.servers ? defs.filter((d) => config.servers!.includes(d.id)) : defs;
 }
 
+/** The bench drives load with wrk and pins processes with taskset: say how to get them before anything starts. */
+function requireTools(): void {
+  for (const [tool, pkg] of [['wrk', 'wrk'], ['taskset', 'util-linux']]) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      console.error(`bench: \`${tool}\` is not installed. On Debian/Ubuntu: sudo apt-get install -y ${pkg}; then run npm run bench again.`);
+      process.exit(1);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_REPORT_ONLY === '1') {
     // Re-render the report from the last results.json, e.g. after changing the report's layout.
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
     writeOutputs(results);
     return;
   }
+  requireTools();
   pinSelf(config.clientCpu);
   const ours = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
   const results: Results = {
