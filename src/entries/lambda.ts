@@ -4,6 +4,7 @@
 import type { Hono } from 'hono';
 import { defaultIsContentTypeBinary, handle as handleWithHono, streamHandle as streamHandleWithHono } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import { endsAtDeadline } from '../http/deadline.ts';
 
 // The global that Lambda's Node.js runtime (and aws-lambda-ric) installs before loading a handler.
 declare const awslambda: { streamifyResponse<T extends Function>(handler: T, options?: { highWaterMark?: number }): T } | undefined;
@@ -88,7 +89,7 @@ class Deadlines {
       const context = env.lambdaContext ?? env.context;
       if (!context) return app.fetch(request, env);
       const controller = new AbortController();
-      const deadlined = new Request(request, { signal: controller.signal });
+      const deadlined = endsAtDeadline(new Request(request, { signal: controller.signal }));
       // A timeout reason makes the handler answer "Request timed out" rather than "cancelled".
       const abort = () => controller.abort(new DOMException('The Lambda invocation is about to reach its deadline.', 'TimeoutError'));
       const timer = setTimeout(abort, Math.max(0, context.getRemainingTimeInMillis() - deadlineMarginMs));

@@ -13,6 +13,7 @@ import type { ResponseMode } from './checks.ts';
 import type { McpHttpOptions } from './options.ts';
 import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
 import { statusForError } from './status.ts';
+import { hasDeadline } from './deadline.ts';
 import { STREAM_CONTENT_TYPE, StreamWriter } from './stream-writer.ts';
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
@@ -136,9 +137,9 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, {}, errors);
   }
 
-  /** Without a time limit there is nothing to race: a cancelled request has no one left to answer. */
-  function handle(message: JsonRpcRequest, call: Call): Promise<JsonRpcResponse> {
-    return options.timeoutMs ? withDeadline(message, server.handle(message, call), call.signal) : server.handle(message, call);
+  /** Only a time limit (ours, or the platform's deadline) needs the race: a request its client cancelled has no one left to answer. */
+  function handle(message: JsonRpcRequest, call: Call, bounded: boolean): Promise<JsonRpcResponse> {
+    return bounded ? withDeadline(message, server.handle(message, call), call.signal) : server.handle(message, call);
   }
 
   async function respond(
@@ -152,10 +153,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     extra: JsonRpcResponse[] = [],
   ): Promise<Response> {
     const call = new Call(lane, mode, request, principal, platform.waitUntil, keepAliveMs, options.timeoutMs);
+    const bounded = Boolean(options.timeoutMs) || hasDeadline(request);
     const writer = call.outbox;
     const done: Promise<JsonRpcResponse | JsonRpcResponse[]> = batch
-      ? Promise.all(messages.map((m) => handle(m, call))).then((responses) => (extra.length ? [...responses, ...extra] : responses))
-      : handle(messages[0]!, call);
+      ? Promise.all(messages.map((m) => handle(m, call, bounded))).then((responses) => (extra.length ? [...responses, ...extra] : responses))
+      : handle(messages[0]!, call, bounded);
 
     let first: JsonRpcResponse | JsonRpcResponse[] | undefined;
     try {
