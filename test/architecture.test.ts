@@ -1,4 +1,4 @@
-// The layering rules of ARCHITECTURE.md as a test: imports only flow down the request path, the
+// The layering rules of the README's Layout section as a test: imports only flow down the request path, the
 // core depends on no package, and nothing outside the Node entry touches Node built-ins.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

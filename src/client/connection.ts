@@ -1,6 +1,6 @@
 // Maps each request onto independent POSTs in the server's era. 2026-07-28 first (the
 // `server/discover` probe): a recognised modern error keeps the modern lane (-32022 → retry with a
-// supported version), a 400/404/405 without one falls back to `initialize` (spec.md §2A
+// supported version), a 400/404/405 without one falls back to `initialize` (MCP 2026-07-28 specification, basic/transports,
 // "Backward Compatibility"). The era is remembered per endpoint. MRTR rounds run here.
 import { ErrorCode, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcErrorObject, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';

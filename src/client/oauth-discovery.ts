@@ -1,4 +1,4 @@
-// The pure parts of the OAuth client (spec.md §4): reading a Bearer challenge, the well-known URLs
+// The pure parts of the OAuth client (MCP specification, basic/authorization): reading a Bearer challenge, the well-known URLs
 // to try for Protected Resource Metadata and authorization server metadata, PKCE S256 and scope
 // selection. No I/O here, so each rule can be unit-tested on its own.
 

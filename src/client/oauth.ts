@@ -1,4 +1,4 @@
-// The OAuth 2.1 client flow (spec.md §4) behind `createClient(url, { oauth })`: a fetch wrapper that
+// The OAuth 2.1 client flow (MCP specification, basic/authorization) behind `createClient(url, { oauth })`: a fetch wrapper that
 // adds the bearer token and, on 401 or 403 insufficient_scope, discovers PRM and AS metadata,
 // registers (CIMD, else DCR), runs PKCE S256 with RFC 8707 `resource`, checks RFC 9207 `iss`,
 // exchanges the code and retries the request once. Tokens never appear in errors or logs.

@@ -29,7 +29,7 @@ function errorFrom(error: McpError, id: JsonRpcId | undefined, era: Era): Respon
 }
 
 /**
- * Era per request (spec.md §8): modern `_meta` or a 2026 header selects the stateless 2026 lane;
+ * Era per request (the 2026-07-28 specification, basic/versioning: version negotiation): modern `_meta` or a 2026 header selects the stateless 2026 lane;
  * a 2025 header, or none, the legacy lane; any other header version is unsupported.
  */
 function chooseLane(message: JsonRpcRequest | undefined, headerVersion: string | null): Lane | McpError {

@@ -1,4 +1,5 @@
-// One test per row of the status and error tables in ../shared/spec.md (§2A, §2B, §7).
+// One test per row of the HTTP status and JSON-RPC error tables of the MCP 2026-07-28 specification
+// (docs/specification/2026-07-28: basic/transports, Streamable HTTP, and the error codes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';

@@ -21,10 +21,10 @@ export function isSchemaVersion(value: unknown): value is SchemaVersion {
 }
 
 export function schemaDir(): string {
-  return process.env.MCP_SCHEMA_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/mcp-schema');
+  return process.env.MCP_SCHEMA_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/mcp-schema');
 }
 
-// Methods whose 2026 result may be `input_required` (MRTR, spec.md §5).
+// Methods whose 2026 result may be `input_required` (MRTR: the 2026-07-28 specification, basic/patterns).
 const INPUT_REQUIRED_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 const CORE_RESULT_TYPES = new Set(['complete', 'input_required']);
 
@@ -60,7 +60,7 @@ function methodOf(def: Record<string, unknown> | undefined): string | undefined 
 export function loadSchemaFile(version: SchemaVersion, dir = schemaDir()): Record<string, unknown> {
   const path = join(dir, version, 'schema.json');
   if (!existsSync(path)) {
-    throw new Error(`MCP schema for ${version} not found at ${path}. Set MCP_SCHEMA_DIR to the directory holding <version>/schema.json (default: <repo>/../shared/mcp-schema).`);
+    throw new Error(`MCP schema for ${version} not found at ${path}. Set MCP_SCHEMA_DIR to the directory holding <version>/schema.json (default: test/fixtures/mcp-schema in this repository).`);
   }
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
