@@ -3,7 +3,7 @@
 import Fastify from 'fastify';
 import { pathToFileURL } from 'node:url';
 import { createDemoServer } from '../../src/demo/server.ts';
-import { handle } from '../../src/entries/fastify.ts';
+import { handle } from '../../src/adapter/fastify.ts';
 import { createMcpApp, loopbackHosts } from '../../src/http/index.ts';
 import type { McpHttpOptions } from '../../src/http/index.ts';
 import type { McpServer } from '../../src/index.ts';

@@ -2,7 +2,7 @@
 // each notification reaches the client as it happens); `bufferedHandler` serves API Gateway
 // (REST or HTTP API) and ALB, which deliver the response when the call ends.
 import { createDemoApp } from '../../src/demo/app.ts';
-import { handle, streamHandle } from '../../src/entries/lambda.ts';
+import { handle, streamHandle } from '../../src/adapter/lambda.ts';
 
 const app = createDemoApp({
   // "mcp.example.com,…": the Host values to answer. A Function URL's own host is the default domain.

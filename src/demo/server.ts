@@ -1,5 +1,5 @@
 // The demo server `npm start` serves: a handful of useful tools showing each feature.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResourceTemplate, createServer } from '../index.ts';
 import type { McpServer, RequestStateOptions } from '../index.ts';
 

@@ -8,6 +8,7 @@ import type { McpServer } from '../server/server.ts';
 import { checkOriginAndHost, isAllowedOrigin, jsonRpcErrorResponse } from './checks.ts';
 import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
+import { consoleRequestLogger, withRequestLog } from './request-log.ts';
 
 const EXPOSED = 'WWW-Authenticate, Content-Type';
 const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Idempotency-Key, Last-Event-ID, Mcp-Session-Id';
@@ -30,7 +31,8 @@ function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
 /** Routes for the MCP endpoint, to mount in any Hono app: `app.route('/', mcpRoutes(server))`. */
 export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono {
   const path = options.path ?? '/mcp';
-  const post = createPostHandler(server, options);
+  const logger = options.log === false ? undefined : typeof options.log === 'function' ? options.log : consoleRequestLogger;
+  const post = logger ? withRequestLog(createPostHandler(server, options), logger) : createPostHandler(server, options);
   const app = new Hono();
 
   // Each route on the path adds CORS itself: a middleware would run (and compose) for every POST,

@@ -14,6 +14,8 @@ import type { McpHttpOptions } from './options.ts';
 import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
 import { statusForError } from './status.ts';
 import { hasDeadline } from './deadline.ts';
+import { noteRequest } from './request-log.ts';
+import type { RequestNotes } from './request-log.ts';
 import { STREAM_CONTENT_TYPE, StreamWriter } from './stream-writer.ts';
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
@@ -22,6 +24,8 @@ interface Lane { era: Era; protocolVersion: string }
 
 export interface Platform {
   waitUntil?: (work: Promise<unknown>) => void;
+  /** Filled in for the request log, when one is kept. */
+  notes?: RequestNotes;
 }
 
 function errorFrom(error: McpError, id: JsonRpcId | undefined, era: Era): Response {
@@ -67,7 +71,10 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     }
 
     const headerVersion = request.headers.get('mcp-protocol-version');
-    if (Array.isArray(body)) return handleBatch(body, headerVersion, request, principal);
+    if (Array.isArray(body)) {
+      if (platform.notes) platform.notes.method = 'batch';
+      return handleBatch(body, headerVersion, request, principal, platform);
+    }
 
     const classified = classifyMessage(body);
     switch (classified.kind) {
@@ -83,6 +90,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const message = classified.message;
     const lane = chooseLane(message, headerVersion);
     if (lane instanceof McpError) return errorFrom(lane, message.id, 'modern');
+    noteRequest(platform.notes, message, lane.protocolVersion);
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
     if (lane.era === 'modern') {
@@ -116,7 +124,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     );
   }
 
-  async function handleBatch(body: unknown[], headerVersion: string | null, request: Request, principal: Principal | undefined): Promise<Response> {
+  async function handleBatch(body: unknown[], headerVersion: string | null, request: Request, principal: Principal | undefined, platform: Platform): Promise<Response> {
     // JSON-RPC batches existed only in 2025-03-26 (removed by 2025-06-18).
     if (headerVersion !== null && headerVersion !== '2025-03-26') {
       return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not part of protocol ${headerVersion}; send one message per POST.`);
@@ -134,7 +142,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
-    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, {}, errors);
+    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, { notes: platform.notes }, errors);
   }
 
   /** Only a time limit (ours, or the platform's deadline) needs the race: a request its client cancelled has no one left to answer. */
@@ -176,8 +184,12 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         return Response.json(single, { status: 503, headers: { 'Retry-After': '1' } });
       }
       const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
+      if (platform.notes && single && 'error' in single) platform.notes.errorCode = single.error.code;
       return Response.json(first, { status });
     }
+    if (platform.notes) platform.notes.finished = done.then((responses) => {
+      if (platform.notes && !Array.isArray(responses) && 'error' in responses) platform.notes.errorCode = responses.error.code;
+    });
     done.then(
       (responses) => {
         writer.finish(responses);

@@ -1,5 +1,6 @@
 // Options of the HTTP layer, owned here so entries and the auth layer can fit them.
 import type { Principal } from '../protocol/principal.ts';
+import type { RequestLogger } from './request-log.ts';
 
 export interface McpHttpOptions {
   /** Path of the MCP endpoint. Default "/mcp". */
@@ -19,6 +20,11 @@ export interface McpHttpOptions {
   keepAliveMs?: number;
   /** Verifies every request (e.g. `createBearerAuth` from `stateless-mcp/auth`, or your own). */
   auth?: HttpAuth;
+  /**
+   * One line per POST on the console (`mcp 2026-07-28 tools/call echo 200 json 1.4ms`), or each
+   * entry to your function (e.g. `(entry) => logger.info(entry)`); `false` for none. Default true.
+   */
+  log?: boolean | RequestLogger;
 }
 
 /** An authentication gate: what the endpoint asks of `createBearerAuth` or of a custom verifier. */

@@ -75,7 +75,11 @@ export interface ServerOptions {
   toJsonSchema?: ToJsonSchema;
   /** Scope hierarchy for `scopes` on tools, resources and prompts. Default: `weather` covers `weather:read`. */
   scopeCovers?: (granted: string, required: string) => boolean;
-  /** Receives what went wrong inside a handler; the client only sees a generic message. */
+  /**
+   * Receives what went wrong inside a handler (a throw, a result that breaks its outputSchema, a
+   * bus or store failure); the client only sees a generic message or an `isError` result.
+   * Default: one entry on `console.error` with the stack.
+   */
   onError?: (error: unknown, info: { method: string; requestId: JsonRpcId }) => void;
 }
 
@@ -280,7 +284,7 @@ export class McpServer {
 
   #reportError(error: unknown, request: JsonRpcRequest): void {
     try {
-      this.#options.onError?.(error, { method: request.method, requestId: request.id });
+      (this.#options.onError ?? logError)(error, { method: request.method, requestId: request.id });
     } catch {
       // An onError hook that throws must not turn a handled failure into a crash.
     }
@@ -382,7 +386,7 @@ export class McpServer {
       tasks,
       afterMs: tool.taskSupport === 'required' ? 0 : tasks.promoteAfterMs,
       always: tool.taskSupport === 'required',
-      settle: (result) => this.#checkToolResult(tool, result),
+      settle: (result) => this.#checkToolResult(tool, result, request),
       report: (error) => this.#reportError(error, request),
     };
   }
@@ -416,14 +420,21 @@ export class McpServer {
     };
     // Anything else that fails here (the store, sealing) is the server's problem: a generic -32603.
     const outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, invoke, this.#promotion(tool, request, params, env));
-    if (outcome.kind !== 'complete' || !memo) return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result));
-    const result = await this.#checkToolResult(tool, outcome.value);
+    if (outcome.kind !== 'complete' || !memo) return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result, request));
+    const result = await this.#checkToolResult(tool, outcome.value, request);
     await memo.remember(result);
     return result;
   }
 
+  /** A tool's broken promise about its output is the server's bug: the operator hears of it too. */
+  #toolFault(request: JsonRpcRequest, message: string): McpError {
+    const error = new McpError(ErrorCode.InternalError, message);
+    this.#reportError(error, request);
+    return error;
+  }
+
   /** Synchronous unless an outputSchema validates asynchronously: most calls skip a promise here. */
-  #checkToolResult(tool: CompiledTool, result: CallToolResult): JsonObject | Promise<JsonObject> {
+  #checkToolResult(tool: CompiledTool, result: CallToolResult, request: JsonRpcRequest): JsonObject | Promise<JsonObject> {
     if (!isJsonObject(result)) throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned no result object.`);
     const out: JsonObject = { ...result, content: result.content ?? [] };
     // Tools SHOULD mirror structured results as text for clients that only read content.
@@ -432,11 +443,11 @@ export class McpServer {
     }
     if (!tool.output || result.isError) return out;
     if (result.structuredContent === undefined) {
-      throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" declares an outputSchema but returned no structuredContent.`);
+      throw this.#toolFault(request, `Tool "${tool.name}" declares an outputSchema but returned no structuredContent.`);
     }
     const verdict = (checked: ValidationResult): JsonObject => {
       if (checked.ok) return out;
-      throw new McpError(ErrorCode.InternalError, `Tool "${tool.name}" returned structuredContent that does not match its outputSchema:\n${formatIssues(checked.issues)}`);
+      throw this.#toolFault(request, `Tool "${tool.name}" returned structuredContent that does not match its outputSchema:\n${formatIssues(checked.issues)}`);
     };
     const checked = tool.output.validate(result.structuredContent);
     return checked instanceof Promise ? checked.then(verdict) : verdict(checked);
@@ -525,6 +536,12 @@ export class McpServer {
       throw new McpError(ErrorCode.InternalError, `Internal error while handling ${request.method}; the server operator can find the cause in its logs.`);
     }
   }
+}
+
+/** The default `onError`: our own errors by message, anything else with its stack. */
+function logError(error: unknown, info: { method: string; requestId: JsonRpcId }): void {
+  const detail = error instanceof McpError ? error.message : error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error);
+  console.error(`stateless-mcp: ${info.method} (request ${JSON.stringify(info.requestId)}) failed: ${detail}`);
 }
 
 const LEGACY_ONLY: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { handle, isContentTypeBinary, streamHandle } from '../../src/entries/lambda.ts';
+import { handle, isContentTypeBinary, streamHandle } from '../../src/adapter/lambda.ts';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createServer, jsonSchema } from '../../src/index.ts';
 import { createConformanceServer } from '../fixtures/conformance-server.ts';

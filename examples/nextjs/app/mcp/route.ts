@@ -1,5 +1,5 @@
 // POST /mcp on the Node.js runtime.
-import { createNextHandler } from '../../../../src/entries/next.ts';
+import { createNextHandler } from '../../../../src/adapter/next.ts';
 import { allowedHosts, server } from '../../lib/server.ts';
 
 export const runtime = 'nodejs';

@@ -1,5 +1,5 @@
 // POST /edge/mcp on the Edge runtime: the same handler, no Node APIs.
-import { createNextHandler } from '../../../../../src/entries/next.ts';
+import { createNextHandler } from '../../../../../src/adapter/next.ts';
 import { allowedHosts, server } from '../../../lib/server.ts';
 
 export const runtime = 'edge';
