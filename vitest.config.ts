@@ -8,5 +8,7 @@ export default defineConfig({
     // Many suites start real servers, runtimes, nginx and Redis and measure arrival order: on a
     // two-core machine, files run one at a time so one suite's load cannot starve another's timing.
     fileParallelism: false,
+    // In-process apps keep their default one-line-per-request log; the tests' output stays readable.
+    onConsoleLog: (log) => !/^mcp \S+ \S+/.test(log),
   },
 });

@@ -11,6 +11,7 @@ declare const Bun: {
 interface BunServer {
   hostname: string;
   port: number;
+  url: URL;
   stop(closeActiveConnections?: boolean): Promise<void>;
 }
 
@@ -30,11 +31,11 @@ export interface BunServeOptions {
  * import { serve } from 'stateless-mcp/bun';
  * serve(createMcpApp(server), { port: 3000 });
  */
-export function serve(app: FetchApp, options: BunServeOptions = {}): BunServer & { url: string } {
+export function serve(app: FetchApp, options: BunServeOptions = {}): BunServer {
   const hostname = options.hostname ?? '127.0.0.1';
   // Bun.serve binds before it returns, so the URL already answers.
   const server = Bun.serve({ hostname, port: options.port ?? 3000, idleTimeout: options.idleTimeoutSeconds ?? 0, fetch: guardLoopback(hostname, app.fetch.bind(app)) });
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`;
   (options.onListen ?? ((a) => console.log(`Listening on ${a.url}`)))({ url, hostname, port: server.port });
-  return Object.assign(server, { url });
+  return server;
 }

@@ -70,15 +70,22 @@ const DEFAULTS = { port: 3000, hostname: '127.0.0.1', requestTimeoutMs: 30_000, 
 export async function serve(app: FetchApp, options: NodeServeOptions = {}): Promise<NodeServer> {
   const settings = { ...DEFAULTS, ...definedOnly(options) };
   checkPort(settings.port);
-  const server = createAdaptorServer({ fetch: guardLoopback(settings.hostname, app.fetch.bind(app)), hostname: settings.hostname }) as Server;
-  server.requestTimeout = settings.requestTimeoutMs;
-  server.headersTimeout = Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs);
-  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  const serverOptions = {
+    requestTimeout: settings.requestTimeoutMs,
+    headersTimeout: Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs),
+    keepAliveTimeout: settings.keepAliveTimeoutMs,
+    // Node only looks for expired requests this often (30 s by default), which would double the limit.
+    connectionsCheckingInterval: Math.max(100, Math.min(settings.requestTimeoutMs, settings.headersTimeoutMs) / 4),
+  };
+  const server = createAdaptorServer({ fetch: guardLoopback(settings.hostname, app.fetch.bind(app)), hostname: settings.hostname, serverOptions }) as Server;
   server.maxConnections = settings.maxConnections;
   // A client that sends garbage or leaves mid-request is the client's problem: answer 400 if the
   // socket still takes it, never print a stack for it.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (socket.writable && error.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable && error.code !== 'ECONNRESET') {
+      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
     socket.destroy();
   });
 
