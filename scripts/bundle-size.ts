@@ -1,5 +1,6 @@
 // Prints the minified and gzipped size of a one-tool server bundled for a neutral platform
-// (what Workers and the Edge runtime load), with no schema library and with zod.
+// (what Workers and the Edge runtime load), with no schema library and with zod, and the demo
+// Worker as `wrangler deploy` ships it.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,12 @@ export async function bundleForEdge(contents: string): Promise<Uint8Array> {
   return result.outputFiles[0]!.contents;
 }
 
+/** The demo Worker as `wrangler deploy` ships it (wrangler.toml's `main`). */
+export const DEMO_WORKER = "export { default } from './src/demo/workers.ts';";
+
+/** What the demo Worker may weigh, gzipped: it follows the README's advice on importing zod. */
+export const DEMO_WORKER_BUDGET = 60 * 1024;
+
 export async function measure(contents: string): Promise<{ minified: number; gzipped: number; usesNode: boolean }> {
   const code = await bundleForEdge(contents);
   const text = new TextDecoder().decode(code);
@@ -64,4 +71,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     console.log(`${name.padEnd(18)} minified ${kb(size.minified).padStart(9)}   gzipped ${kb(size.gzipped).padStart(8)}   node: imports ${size.usesNode ? 'YES' : 'none'}`);
   }
+  const demo = await measure(DEMO_WORKER);
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(`\ndemo Worker (wrangler.toml) minified ${kb(demo.minified)}   gzipped ${kb(demo.gzipped)} (budget ${kb(DEMO_WORKER_BUDGET)})`);
 }

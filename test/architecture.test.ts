@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { OUR_VARIANTS, bundleForEdge } from '../scripts/bundle-size.ts';
+import { DEMO_WORKER, DEMO_WORKER_BUDGET, OUR_VARIANTS, bundleForEdge, measure } from '../scripts/bundle-size.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
@@ -92,5 +92,11 @@ describe('architecture', () => {
     expect(await decode(OUR_VARIANTS['no schema library'])).toContain(validatorText);
     expect(await decode(OUR_VARIANTS['with zod'])).not.toContain(validatorText);
     expect(await decode(OUR_VARIANTS['with zod/mini'])).not.toContain(validatorText);
+  });
+
+  it('keeps the demo Worker within its bundle budget (npm run bundle-size)', async () => {
+    const demo = await measure(DEMO_WORKER);
+    expect(demo.usesNode).toBe(false);
+    expect(demo.gzipped).toBeLessThanOrEqual(DEMO_WORKER_BUDGET);
   });
 });
