@@ -23,12 +23,21 @@ export function isLoopbackHost(host: string): boolean {
 /** 2025-11-25+: an invalid Origin MUST get 403; a Host outside the allowed list is DNS rebinding. */
 export function checkOriginAndHost(request: Request, allowedHosts: readonly string[] | undefined, allowedOrigins: readonly string[] | undefined): Response | undefined {
   const host = (request.headers.get('host') ?? new URL(request.url).host).toLowerCase();
-  if (allowedHosts && !allowedHosts.some((allowed) => allowed.toLowerCase() === host)) {
+  if (allowedHosts && !isAllowedHost(host, allowedHosts)) {
     return jsonRpcErrorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Host "${host}" is not served here. Add it to allowedHosts if this server should answer it.`);
   }
   const origin = request.headers.get('origin');
   if (origin === null || isAllowedOrigin(origin, host, allowedOrigins)) return undefined;
   return jsonRpcErrorResponse(403, ErrorCode.InvalidRequest, `Forbidden: Origin "${origin}" may not call this server. Add it to allowedOrigins to allow browser clients from it.`);
+}
+
+/** An entry with a port allows that host and port; a bare hostname allows it on any port (as the official SDKs do). */
+function isAllowedHost(host: string, allowedHosts: readonly string[]): boolean {
+  const name = hostnameOf(host);
+  return allowedHosts.some((allowed) => {
+    const entry = allowed.toLowerCase();
+    return entry === host || entry === name || (entry === '::1' && name === '[::1]');
+  });
 }
 
 export function isAllowedOrigin(origin: string, host: string, allowedOrigins: readonly string[] | undefined): boolean {

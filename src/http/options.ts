@@ -6,8 +6,9 @@ export interface McpHttpOptions {
   /** Path of the MCP endpoint. Default "/mcp". */
   path?: string;
   /**
-   * Host header values this endpoint answers (DNS-rebinding protection). The Node, Bun and Deno
-   * entries set the loopback names when they bind to loopback. Unset: any host.
+   * Host names this endpoint answers (DNS-rebinding protection): `mcp.example.com` allows it on any
+   * port, `mcp.example.com:8443` on that port only. Unset: any host (the Node, Bun and Deno
+   * adapters still answer only loopback names when they listen on loopback).
    */
   allowedHosts?: readonly string[];
   /** Extra browser origins allowed to call. Same-origin, and loopback origins calling a loopback host, always are. */

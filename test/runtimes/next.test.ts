@@ -39,8 +39,8 @@ describe('examples/nextjs under next start', () => {
     [port = 0] = await freePorts(1);
     next = await startProcess(NODE, [NEXT, 'start', example, '-p', String(port), '-H', '127.0.0.1'], {
       ready: /Ready in/,
-      // MCP_ALLOWED_HOSTS: the loopback names of the port, so the DNS-rebinding scenario gets its 403.
-      env: { ...OFFLINE, MCP_FIXTURE: 'conformance', MCP_ALLOWED_HOSTS: loopbackHosts(port).join(',') },
+      // ALLOWED_HOSTS: the loopback names of the port, so the DNS-rebinding scenario gets its 403.
+      env: { ...OFFLINE, MCP_FIXTURE: 'conformance', ALLOWED_HOSTS: loopbackHosts(port).join(',') },
     });
   }, 240_000);
   afterAll(() => next?.stop());

@@ -7,5 +7,5 @@ import { createConformanceServer } from '../../../test/fixtures/conformance-serv
 
 export const server: McpServer = process.env.MCP_FIXTURE === 'conformance' ? createConformanceServer() : createDemoServer();
 
-/** `MCP_ALLOWED_HOSTS="mcp.example.com,…"`: the Host values to answer (DNS-rebinding protection). Unset: any. */
-export const allowedHosts = process.env.MCP_ALLOWED_HOSTS?.split(',').map((host) => host.trim()).filter(Boolean);
+/** `ALLOWED_HOSTS="mcp.example.com,…"`: the Host values to answer (DNS-rebinding protection). Unset: any. */
+export const allowedHosts = process.env.ALLOWED_HOSTS?.split(',').map((host) => host.trim()).filter(Boolean);
