@@ -94,6 +94,27 @@ describe('serve() from stateless-mcp/node', () => {
     }
   });
 
+  it('refuses connections over maxConnections until one closes', async () => {
+    const running = await serve(app, { port: 0, handleSignals: false, onListen: () => {}, maxConnections: 1 });
+    try {
+      const first = connect(running.port, '127.0.0.1');
+      await new Promise((resolve) => first.once('connect', resolve));
+      await expect.poll(async () => new Promise<number>((resolve) => running.server.getConnections((_e, n) => resolve(n)))).toBe(1);
+      const second = connect(running.port, '127.0.0.1');
+      second.write('POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi');
+      let answered = '';
+      second.on('data', (chunk) => (answered += chunk));
+      await new Promise((resolve) => second.once('close', resolve));
+      expect(answered).toBe('');
+      first.destroy();
+      await expect.poll(async () => new Promise<number>((resolve) => running.server.getConnections((_e, n) => resolve(n)))).toBe(0);
+      const third = await fetch(`${running.url}/echo`, { method: 'POST', body: 'again' });
+      expect(await third.text()).toBe('again');
+    } finally {
+      await running.close();
+    }
+  });
+
   it('shuts down gracefully: a request in flight finishes, then close() resolves', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
