@@ -87,7 +87,9 @@ function publicView(task: StoredTask, detailed: boolean): JsonObject {
   if (task.statusMessage !== undefined) view.statusMessage = task.statusMessage;
   if (!detailed) return view;
   if (task.status === 'input_required') view.inputRequests = task.inputRequests ?? {};
-  if (task.status === 'completed') view.result = task.result ?? {};
+  // The result is the tools/call answer the request would have carried: a complete CallToolResult
+  // (2026-07-28 requires resultType on every result; the official tasks client rejects it without).
+  if (task.status === 'completed') view.result = { ...task.result, resultType: 'complete' };
   if (task.status === 'failed') view.error = task.error ?? { code: ErrorCode.InternalError, message: 'Task failed' };
   return view;
 }
