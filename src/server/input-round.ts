@@ -113,7 +113,7 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
       // From here the work outlives the request: the client closing its stream no longer cancels it.
       unlink();
-      const { created, run } = await promotion!.tasks.create(env.principal?.subject);
+      const { created, run } = await promotion!.tasks.create(env.principal?.subject, promotion!.report);
       round.becameTask(run.ask);
       run.signal.addEventListener('abort', () => abort(run.signal.reason), { once: true });
       const work = finishTask(run, running(), promotion!).catch((error: unknown) => promotion!.report(error));
