@@ -1,5 +1,5 @@
 // `stateless-mcp`: create a server, register tools/resources/prompts, serve it with Hono.
-export { createServer, McpServer, ResourceTemplate } from './server/index.ts';
+export { createServer, InputRoundEndedError, McpServer, ResourceTemplate } from './server/index.ts';
 export type {
   Capabilities,
   Completer,

@@ -19,7 +19,11 @@ import type { Principal } from '../protocol/principal.ts';
 import type { RequestEnv } from './outbox.ts';
 
 export interface HandlerContext {
-  /** Aborted when the client closes the response stream (2026: that is cancellation) or the time limit passes. */
+  /**
+   * Aborted when the client closes the response stream (2026: that is cancellation) or the time
+   * limit passes; on 2026-07-28 also, with an `InputRoundEndedError`, once this run's unanswered
+   * ask has ended the round with `input_required`.
+   */
   readonly signal: AbortSignal;
   readonly requestId: JsonRpcId;
   readonly method: string;
@@ -40,6 +44,12 @@ export interface HandlerContext {
   progress(progress: number, total?: number, message?: string): void;
   /** Sends `notifications/message` when the request opted in (2026: `_meta` logLevel). */
   log(level: LogLevel, data: unknown, logger?: string): void;
+  /**
+   * Asks the user (2026-07-28: MRTR, keyed by `key` or by call order; 2025: a server request).
+   * On 2026-07-28 an ask this round cannot answer ends the round with `input_required`: the
+   * client's retry runs the handler again with the answer, and this run unwinds, its pending ask
+   * rejecting with `InputRoundEndedError` (as do `sample` and `listRoots`). Clean up in `finally`.
+   */
   elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult>;
   sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult>;
   listRoots(key?: string): Promise<ListRootsResult>;

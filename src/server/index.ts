@@ -14,5 +14,6 @@ export type {
   ToolHandler,
 } from './registry.ts';
 export type { HandlerContext } from './context.ts';
+export { InputRoundEndedError } from './input-requests.ts';
 export type { Outbox, RequestEnv } from './outbox.ts';
 export type { Principal } from '../protocol/principal.ts';

@@ -58,6 +58,22 @@ export function requireClientCapability(
 }
 
 /**
+ * Why a run of a handler was abandoned (MRTR, 2026-07-28): once its round has ended with an
+ * `input_required` result, `ctx.signal` aborts with this reason and every ask still waiting rejects
+ * with it, so `finally` blocks and abort listeners run. The client's retry runs the handler again
+ * with the answers; this error never reaches the client.
+ */
+export class InputRoundEndedError extends Error {
+  override readonly name = 'InputRoundEndedError';
+
+  constructor() {
+    super(
+      "This run of the handler ended with an input_required result; the client's retry runs it again with the answers. Release resources in `finally` and let this error propagate instead of continuing the run.",
+    );
+  }
+}
+
+/**
  * One MRTR round: answers gathered so far, and the asks this run of the handler left unanswered.
  * Auto keys follow call order, so a deterministic handler asks with the same keys every round.
  */
@@ -74,6 +90,8 @@ export class InputRound {
   onTaskRequest: (() => void) | undefined;
   #taskStarted: (() => void) | undefined;
   #started: Promise<void> | undefined;
+  /** Rejects the asks still waiting once the round has ended. */
+  #waiting: ((reason: InputRoundEndedError) => void)[] | undefined;
 
   /** `taskCapable`: this call may become a task (tool support and the client's declaration). */
   constructor(answers: Record<string, unknown>, readonly taskCapable = false) {
@@ -108,7 +126,7 @@ export class InputRound {
     return `${KEY_PREFIX[method]}-${n}`;
   }
 
-  /** Resolves with the answer when this round has one; otherwise records the ask and never settles. */
+  /** Resolves with the answer when this round has one; otherwise records the ask and waits for `end`. */
   ask(key: string, request: InputRequest): Promise<unknown> {
     const answer = this.answers[key];
     if (answer !== undefined && isValidInputResponse(request.method, answer)) return Promise.resolve(answer);
@@ -117,7 +135,13 @@ export class InputRound {
     const first = this.onFirstAsk;
     this.onFirstAsk = undefined;
     first?.();
-    // The handler is abandoned (its signal aborts) once the round ends; it never sees an answer.
-    return new Promise(() => {});
+    // This run never sees an answer: the answer goes to the run the client's retry starts.
+    return new Promise((_, reject) => (this.#waiting ??= []).push(reject));
+  }
+
+  /** The round's result is made: the asks still waiting reject, so the abandoned run unwinds. */
+  end(reason: InputRoundEndedError): void {
+    for (const reject of this.#waiting ?? []) reject(reason);
+    this.#waiting = undefined;
   }
 }

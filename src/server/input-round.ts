@@ -8,7 +8,7 @@ import type { Store } from '../store/store.ts';
 import type { ClientRequestBroker } from './client-requests.ts';
 import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
-import { InputRound } from './input-requests.ts';
+import { InputRound, InputRoundEndedError } from './input-requests.ts';
 import type { RequestEnv } from './outbox.ts';
 import type { TaskRun, Tasks } from './tasks.ts';
 
@@ -46,8 +46,6 @@ export interface Promotion<T> {
   /** Where a failure to record the outcome goes (the store being down): nobody awaits the task. */
   report(error: unknown): void;
 }
-
-const ROUND_ENDED = 'input_required: the handler asked for input and will be run again with the answers';
 
 function invalid(message: string): McpError {
   return new McpError(ErrorCode.InvalidParams, message);
@@ -115,7 +113,7 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
       // From here the work outlives the request: the client closing its stream no longer cancels it.
       unlink();
-      const { created, run } = await promotion!.tasks.create(env.principal?.subject);
+      const { created, run } = await promotion!.tasks.create(env.principal?.subject, promotion!.report);
       round.becameTask(run.ask);
       run.signal.addEventListener('abort', () => abort(run.signal.reason), { once: true });
       const work = finishTask(run, running(), promotion!).catch((error: unknown) => promotion!.report(error));
@@ -143,19 +141,28 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     if (winner !== 'asked' && winner !== 'promote') return { kind: 'complete', value: winner.value };
     // Asks made before promotion are answered synchronously through MRTR first (SHOULD).
     if (winner === 'promote' && round.pending.size === 0) return await escalate(() => running);
-    // The abandoned run may still settle, e.g. by reacting to its aborted signal: nobody awaits it.
+    // This run is abandoned: the client's retry runs the handler afresh with the answers. It
+    // unwinds rather than hanging: its signal aborts now (so it asks no more), and once the result
+    // is made its waiting asks reject, so its `finally` blocks run. Nobody awaits it: the
+    // InputRoundEndedError it normally rejects with is dropped here (a tool's other failures
+    // already went to onError in its invoke wrapper), and the client only sees input_required.
     running.catch(() => undefined);
-
-    abort(new Error(ROUND_ENDED));
-    const inputRequests: Record<string, unknown> = {};
-    const answers: Record<string, unknown> = {};
-    for (const [key, request] of round.pending) inputRequests[key] = request;
-    for (const [key, value] of Object.entries(round.answers)) if (!round.pending.has(key)) answers[key] = value;
-    const requestState = await deps.sealer.seal(
-      { answers, data: { pending: [...round.pending.keys()], state: ctx.nextState } },
-      binding,
-    );
-    return { kind: 'input_required', inputRequests, requestState };
+    const ended = new InputRoundEndedError();
+    abort(ended);
+    try {
+      const inputRequests: Record<string, unknown> = {};
+      const answers: Record<string, unknown> = {};
+      for (const [key, request] of round.pending) inputRequests[key] = request;
+      for (const [key, value] of Object.entries(round.answers)) if (!round.pending.has(key)) answers[key] = value;
+      const requestState = await deps.sealer.seal(
+        { answers, data: { pending: [...round.pending.keys()], state: ctx.nextState } },
+        binding,
+      );
+      return { kind: 'input_required', inputRequests, requestState };
+    } finally {
+      // After the state is sealed, so cleanup code calling ctx.setState cannot change it.
+      round.end(ended);
+    }
   } finally {
     unlink();
   }

@@ -15,6 +15,7 @@ import type { Bus, ServerEvent, Store } from '../store/store.ts';
 import { ClientRequestBroker } from './client-requests.ts';
 import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
+import { InputRoundEndedError } from './input-requests.ts';
 import { runRound } from './input-round.ts';
 import type { Promotion, RoundDeps, RoundOutcome } from './input-round.ts';
 import { openMemo } from './idempotency.ts';
@@ -412,7 +413,8 @@ export class McpServer {
       try {
         return await tool.handler(args as never, ctx);
       } catch (error) {
-        if (error instanceof McpError) throw error;
+        // An MRTR run abandoned after input_required unwinds this way: no failure to report.
+        if (error instanceof McpError || error instanceof InputRoundEndedError) throw error;
         this.#reportError(error, request);
         // A tool that throws becomes an isError result the model can read; only the message travels.
         return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`) as CallToolResult;

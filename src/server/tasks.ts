@@ -87,7 +87,9 @@ function publicView(task: StoredTask, detailed: boolean): JsonObject {
   if (task.statusMessage !== undefined) view.statusMessage = task.statusMessage;
   if (!detailed) return view;
   if (task.status === 'input_required') view.inputRequests = task.inputRequests ?? {};
-  if (task.status === 'completed') view.result = task.result ?? {};
+  // The result is the tools/call answer the request would have carried: a complete CallToolResult
+  // (2026-07-28 requires resultType on every result; the official tasks client rejects it without).
+  if (task.status === 'completed') view.result = { ...task.result, resultType: 'complete' };
   if (task.status === 'failed') view.error = task.error ?? { code: ErrorCode.InternalError, message: 'Task failed' };
   return view;
 }
@@ -118,13 +120,16 @@ export class Tasks {
     this.#now = now;
   }
 
-  /** Persists a new working task (durably, before CreateTaskResult goes out) and starts its run. */
-  async create(owner: string | undefined): Promise<{ created: JsonObject; run: TaskRun }> {
+  /**
+   * Persists a new working task (durably, before CreateTaskResult goes out) and starts its run.
+   * `report` receives what fails in the run's background (heartbeat, cancellation checks).
+   */
+  async create(owner: string | undefined, report: (error: unknown) => void): Promise<{ created: JsonObject; run: TaskRun }> {
     const stamp = new Date(this.#now()).toISOString();
     const task: StoredTask = { taskId: crypto.randomUUID(), status: 'working', createdAt: stamp, lastUpdatedAt: stamp, ttlMs: this.#ttlMs, pollIntervalMs: this.#pollMs };
     if (owner !== undefined) task.owner = owner;
     await this.#save(task);
-    return { created: publicView(task, false), run: await this.#start(task) };
+    return { created: publicView(task, false), run: await this.#start(task, report) };
   }
 
   async get(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
@@ -184,7 +189,7 @@ export class Tasks {
     return this.#store.set(`task:${task.taskId}`, JSON.stringify(task), task.ttlMs);
   }
 
-  async #start(task: StoredTask): Promise<TaskRun> {
+  async #start(task: StoredTask, report: (error: unknown) => void): Promise<TaskRun> {
     const controller = new AbortController();
     const waiters = new Set<() => void>();
     const wake = () => {
@@ -233,9 +238,21 @@ export class Tasks {
 
     const beat = () => this.#store.set(`${channel}:alive`, '1', this.#pollMs * 4);
     await beat();
+    // Background store calls have no caller to fail: their errors go to `report` (the server's
+    // onError), once per outage rather than on every tick while the store is down. A lapsing
+    // heartbeat makes other instances report the task failed, so the operator must hear of it.
+    let failing = false;
+    const inBackground = (work: Promise<unknown>) =>
+      void work.then(
+        () => (failing = false),
+        (error: unknown) => {
+          if (!failing) report(error);
+          failing = true;
+        },
+      );
     // Each tick renews the heartbeat and looks for a cancellation that arrived without a bus message.
-    const cancelWatch = setInterval(() => void Promise.all([beat(), checkCancel()]).catch(() => undefined), this.#pollMs);
-    waiters.add(() => void checkCancel());
+    const cancelWatch = setInterval(() => inBackground(Promise.all([beat(), checkCancel()])), this.#pollMs);
+    waiters.add(() => inBackground(checkCancel()));
 
     return {
       taskId: task.taskId,

@@ -10,10 +10,11 @@ import type { Served } from '../support/serve.ts';
 
 let served: Served;
 let clock = Date.now();
+const probe = createProbe();
 
 beforeAll(async () => {
   const keys = [{ id: 'k1', secret: 'a-test-secret-that-is-at-least-32-bytes-long' }];
-  served = await serveApp((options) => createMcpApp(createBehaviourServer(createProbe(), { requestState: { keys, ttlMs: 60_000, now: () => clock } }), options));
+  served = await serveApp((options) => createMcpApp(createBehaviourServer(probe, { requestState: { keys, ttlMs: 60_000, now: () => clock } }), options));
 });
 afterAll(() => served.close());
 
@@ -81,6 +82,19 @@ describe('MRTR over HTTP', () => {
     const late = await call({ inputResponses: { name: accept({ name: 'Ada' }) }, requestState: first.body.result.requestState });
     expect(late.body.error.code).toBe(-32602);
     expect(late.body.error.message).toContain('expired');
+  });
+
+  it('unwinds the run it abandoned once input_required is out: the signal aborts, the pending elicit rejects, finally runs', async () => {
+    const errors = probe.errors.length;
+    const first = await call({ name: 'ask_then_clean_up' });
+    expect(first.body.result.resultType).toBe('input_required');
+    // Counted once the client holds the input_required result: the first run has ended.
+    expect(probe.unwinding).toEqual(['signal aborted: InputRoundEndedError', 'elicit rejected: InputRoundEndedError', 'finally']);
+    const second = await call({ name: 'ask_then_clean_up', inputResponses: { name: accept({ name: 'Ada' }) }, requestState: first.body.result.requestState });
+    expect(second.body.result.content[0].text).toBe('Hello, Ada');
+    expect(probe.unwinding.slice(3)).toEqual(['finally']);
+    // Unwinding is how an abandoned run ends, not a failure: nothing reaches onError.
+    expect(probe.errors.slice(errors)).toEqual([]);
   });
 
   it('answers 400 -32021 instead of asking a client that did not declare elicitation', async () => {

@@ -169,8 +169,7 @@ describe('2026-07-28 specifics', () => {
   it('requires resultType, and only the core values or a well-formed tasks-extension task', () => {
     expect(validateServerMessage(MODERN, response({ content: [text] }), { method: 'tools/call' }).join('\n')).toMatch(/resultType/);
     expect(validateServerMessage(MODERN, response({ resultType: 'queued', content: [text] }), { method: 'tools/call' })).toContain('CallToolResult: unknown resultType "queued"');
-    expect(validateServerMessage(MODERN, response({ resultType: 'task', content: [text] }), { method: 'tools/call' }).join('\n')).toMatch(/CreateTaskResult: taskId/);
-    const task = { resultType: 'task', taskId: 't1', status: 'working', createdAt: '2026-11-24T10:00:00Z', lastUpdatedAt: '2026-11-24T10:00:00Z', ttlMs: 60000, pollIntervalMs: 500 };
+    expect(validateServerMessage(MODERN, response({ resultType: 'task', content: [text] }), { method: 'tools/call' }).join('\n')).toMatch(/CreateTaskResult: \/result\/taskId/);
     expect(validateServerMessage(MODERN, response(task), { method: 'tools/call' })).toEqual([]);
   });
 
@@ -193,5 +192,46 @@ describe('2026-07-28 specifics', () => {
     const error = { code: -32022, message: 'Unsupported protocol version', data: { supported: [MODERN], requested: '1999-01-01' } };
     expect(validateServerMessage(MODERN, { jsonrpc: '2.0', id: 1, error })).toEqual([]);
     expect(validateServerMessage(MODERN, { jsonrpc: '2.0', id: 1, error: { ...error, data: undefined } }).join('\n')).toMatch(/UnsupportedProtocolVersionError/);
+  });
+});
+
+// A task's envelope is parsed with the extension's own schemas; what it carries, with the core ones.
+const task = { resultType: 'task', taskId: 't1', status: 'working', createdAt: '2026-11-24T10:00:00Z', lastUpdatedAt: '2026-11-24T10:00:00Z', ttlMs: 60000, pollIntervalMs: 500 };
+const detailed = (fields: Record<string, unknown>) => ({ ...task, resultType: 'complete', ...fields });
+const askName = { method: 'elicitation/create', params: { message: 'Name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } } };
+const missingResultType = (at: string) => `CallToolResult: ${at} must have required property 'resultType' {"missingProperty":"resultType"}`;
+
+describe('tasks-extension payloads on 2026-07-28', () => {
+  it('accepts a completed task whose result is a complete CallToolResult, and rejects one without resultType', () => {
+    const done = detailed({ status: 'completed', result: { resultType: 'complete', content: [text] } });
+    expect(validateServerMessage(MODERN, response(done), { method: 'tasks/get' })).toEqual([]);
+    const bare = validateServerMessage(MODERN, response(detailed({ status: 'completed', result: { content: [text] } })), { method: 'tasks/get' });
+    expect(bare).toContain(missingResultType('/result/result'));
+    const untyped = validateServerMessage(MODERN, response(detailed({ status: 'completed', result: { resultType: 'complete', content: [{ text: 'no type' }] } })), { method: 'tasks/get' });
+    expect(untyped.some((line) => line.startsWith('CallToolResult: /result/result/content/0'))).toBe(true);
+  });
+
+  it('checks the input requests of an input_required task and the error of a failed one', () => {
+    expect(validateServerMessage(MODERN, response(detailed({ status: 'input_required', inputRequests: { name: askName } })), { method: 'tasks/get' })).toEqual([]);
+    const malformed = validateServerMessage(MODERN, response(detailed({ status: 'input_required', inputRequests: { name: { method: 'elicitation/create', params: {} } } })), { method: 'tasks/get' });
+    expect(malformed.some((line) => line.startsWith('InputRequests: /result/inputRequests/name'))).toBe(true);
+    expect(validateServerMessage(MODERN, response(detailed({ status: 'failed', error: { code: -32603, message: 'x' } })), { method: 'tasks/get' })).toEqual([]);
+    expect(validateServerMessage(MODERN, response(detailed({ status: 'failed', error: { message: 'x' } })), { method: 'tasks/get' }).join('\n')).toMatch(/GetTaskResult: \/result\/error\/code/);
+  });
+
+  it('requires resultType "complete" on tasks/get, tasks/update and tasks/cancel', () => {
+    const { resultType: _, ...untyped } = detailed({ status: 'working' });
+    expect(validateServerMessage(MODERN, response(untyped), { method: 'tasks/get' }).join('\n')).toMatch(/GetTaskResult: \/result\/resultType/);
+    for (const method of ['tasks/update', 'tasks/cancel']) {
+      expect(validateServerMessage(MODERN, response({ resultType: 'complete' }), { method })).toEqual([]);
+      expect(validateServerMessage(MODERN, response({}), { method }).join('\n')).toMatch(/resultType/);
+    }
+  });
+
+  it('checks a task status notification like a tasks/get result', () => {
+    const { resultType: _, ...params } = detailed({ status: 'completed', result: { resultType: 'complete', content: [text] } });
+    const notification = { jsonrpc: '2.0', method: 'notifications/tasks', params };
+    expect(validateServerMessage(MODERN, notification)).toEqual([]);
+    expect(validateServerMessage(MODERN, { ...notification, params: { ...params, result: { content: [text] } } })).toContain(missingResultType('/params/result'));
   });
 });

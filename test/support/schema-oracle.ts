@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { checkTaskNotification, checkTaskResult } from './tasks-shapes.ts';
+import { planTaskNotification, planTaskResult } from './tasks-shapes.ts';
+import type { CoreCheck } from './tasks-shapes.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module, whose `default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -140,7 +141,7 @@ export function definitionsFor(version: SchemaVersion, message: unknown, context
 
 interface Plan {
   errors: string[];
-  checks: [def: string, value: unknown, at: string][];
+  checks: CoreCheck[];
 }
 
 function plan(oracle: VersionOracle, message: unknown, context: MessageContext): Plan {
@@ -157,8 +158,9 @@ function plan(oracle: VersionOracle, message: unknown, context: MessageContext):
       else if (!def) errors.push(`${message.method} is not a server request in ${oracle.version}`);
       else checks.push(['JSONRPCRequest', message, ''], [def, message, '']);
     } else if (modern && message.method === 'notifications/tasks') {
-      errors.push(...checkTaskNotification(message.params));
-      checks.push(['JSONRPCNotification', message, '']);
+      const task = planTaskNotification(message.params);
+      errors.push(...task.errors);
+      checks.push(['JSONRPCNotification', message, ''], ...task.checks);
     } else {
       const def = oracle.serverNotifications.get(message.method);
       if (!def) errors.push(`${message.method} is not a server notification in ${oracle.version}`);
@@ -185,8 +187,8 @@ function plan(oracle: VersionOracle, message: unknown, context: MessageContext):
     checks.push(['ServerResult', result, '/result']);
     return { errors, checks };
   }
-  const extension = modern && isObject(result) ? checkTaskResult(context.method, result) : undefined;
-  if (extension) return { errors: extension, checks };
+  const task = modern && isObject(result) ? planTaskResult(context.method, result) : undefined;
+  if (task) return { errors: task.errors, checks: [...checks, ...task.checks] };
   const resultDef = oracle.resultDefs.get(context.method);
   if (!resultDef) return { errors: [`${context.method} is not a client request in ${oracle.version}, so nothing can answer it`], checks };
 
