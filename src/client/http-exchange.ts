@@ -3,6 +3,7 @@
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/jsonrpc.ts';
 import { McpClientError, abortError } from './errors.ts';
+import { readText } from './message-reader.ts';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -14,6 +15,8 @@ export interface Endpoint {
   /** Called before every request, so expiring tokens can be refreshed. */
   token?: () => string | undefined | Promise<string | undefined>;
   preferJsonLines: boolean;
+  /** The largest message the client reads from this endpoint (`maxMessageBytes`). */
+  maxMessageBytes: number;
 }
 
 export interface RetryPolicy {
@@ -76,6 +79,7 @@ async function send(endpoint: Endpoint, init: RequestInit & { headers: Headers }
     }
     if (!RETRYABLE_STATUS.has(response.status) || attempt >= attempts) return response;
     const wait = retryAfterMs(response) ?? backoffMs(policy!, attempt);
+    // Safe to drop: this answer is discarded for the retry; a failing cancel means its stream is already gone.
     await response.body?.cancel().catch(() => undefined);
     await delay(wait, signal);
   }
@@ -105,8 +109,9 @@ export interface Failure {
   wwwAuthenticate: string | undefined;
 }
 
-export async function readFailure(response: Response): Promise<Failure> {
-  const body = await response.text().catch(() => '');
+export async function readFailure(response: Response, maxBytes: number): Promise<Failure> {
+  // Safe to drop: the status alone makes the error; a body that breaks off or passes maxBytes only loses its excerpt.
+  const body = response.body ? await readText(response.body, maxBytes).catch(() => '') : '';
   let rpc: Failure['rpc'];
   try {
     const parsed: unknown = JSON.parse(body);

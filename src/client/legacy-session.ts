@@ -58,12 +58,12 @@ export class LegacySession {
       const params = { protocolVersion: offer, capabilities: deps.capabilities, clientInfo: deps.clientInfo };
       const response = await postMessage(deps.endpoint, { jsonrpc: '2.0', id, method: 'initialize', params }, {}, signal, retry);
       if (!response.ok) {
-        last = failureError(await readFailure(response), deps.endpoint.url);
+        last = failureError(await readFailure(response, deps.endpoint.maxMessageBytes), deps.endpoint.url);
         // A server that refuses the offered version says so with 400 or a JSON-RPC error; try an older one.
         if (response.status === 400 || last.code === 'PROTOCOL_ERROR') continue;
         throw last;
       }
-      const answer = await awaitResponse(response, id, { notification: () => undefined });
+      const answer = await awaitResponse(response, id, { notification: () => undefined }, deps.endpoint.maxMessageBytes);
       if (!answer) throw new McpClientError('STREAM_ENDED', 'The server closed the initialize stream without a result.');
       if ('error' in answer) {
         last = new McpClientError('PROTOCOL_ERROR', `initialize failed: ${answer.error.message}`, { rpcCode: answer.error.code, data: answer.error.data });
@@ -92,7 +92,7 @@ export class LegacySession {
 
   async #notify(message: JsonRpcNotification | JsonRpcResponse, signal: AbortSignal): Promise<void> {
     const response = await postMessage(this.#deps.endpoint, message, this.#headers(), signal);
-    if (!response.ok) throw failureError(await readFailure(response), this.#deps.endpoint.url);
+    if (!response.ok) throw failureError(await readFailure(response, this.#deps.endpoint.maxMessageBytes), this.#deps.endpoint.url);
     await response.body?.cancel().catch(() => undefined);
   }
 
@@ -125,7 +125,7 @@ export class LegacySession {
       }
       const before = cursor.lastEventId;
       // No request id matches this stream: responses on it are ignored, the rest handed on.
-      await awaitResponse(response, '\u0000standalone', listener, cursor).catch(() => undefined);
+      await awaitResponse(response, '\u0000standalone', listener, this.#deps.endpoint.maxMessageBytes, cursor).catch(() => undefined);
       failures = cursor.lastEventId === before ? failures + 1 : 0;
       await delay(cursor.retryMs ?? DEFAULT_RETRY_MS, signal).catch(() => undefined);
     }
@@ -139,17 +139,17 @@ export class LegacySession {
       const response = await postMessage(this.#deps.endpoint, { jsonrpc: '2.0', id, method, params }, this.#headers(), signal, call.retry);
       if (response.status === 404 && this.sessionId !== undefined) throw new SessionExpired();
       if (!response.ok) {
-        const failure = await readFailure(response);
+        const failure = await readFailure(response, this.#deps.endpoint.maxMessageBytes);
         if (failure.rpc && failure.rpc.id === id) return { jsonrpc: '2.0', id, error: failure.rpc };
         throw failureError(failure, this.#deps.endpoint.url);
       }
       const cursor: StreamCursor = {};
-      let answer = await awaitResponse(response, id, listener, cursor);
+      let answer = await awaitResponse(response, id, listener, this.#deps.endpoint.maxMessageBytes, cursor);
       for (let resumes = 0; !answer && cursor.lastEventId !== undefined && resumes < MAX_RESUMES; resumes++) {
         await delay(cursor.retryMs ?? DEFAULT_RETRY_MS, signal);
         const resumed = await getStream(this.#deps.endpoint, { ...this.#headers(), 'last-event-id': cursor.lastEventId }, signal);
-        if (!resumed.ok) throw failureError(await readFailure(resumed), this.#deps.endpoint.url);
-        answer = await awaitResponse(resumed, id, listener, cursor);
+        if (!resumed.ok) throw failureError(await readFailure(resumed, this.#deps.endpoint.maxMessageBytes), this.#deps.endpoint.url);
+        answer = await awaitResponse(resumed, id, listener, this.#deps.endpoint.maxMessageBytes, cursor);
       }
       if (!answer) throw new McpClientError('STREAM_ENDED', `The server closed the stream for ${method} before sending its result. Retry the call.`);
       return answer;
