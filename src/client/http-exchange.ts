@@ -73,6 +73,8 @@ async function send(endpoint: Endpoint, init: RequestInit & { headers: Headers }
       response = await endpoint.fetch(endpoint.url, { ...init, signal });
     } catch (cause) {
       if (signal.aborted) throw abortError(signal, 'The request');
+      // The fetch layer itself decided (OAuth: a failed refresh or authorization); not a network failure.
+      if (cause instanceof McpClientError) throw cause;
       if (attempt >= attempts) throw unreachable(endpoint, cause);
       await delay(backoffMs(policy!, attempt), signal);
       continue;
