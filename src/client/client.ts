@@ -45,7 +45,7 @@ export interface ClientOptions {
   logLevel?: LogLevel;
   /** Every notification the client receives, from any call or listen stream. */
   onNotification?: (message: JsonRpcNotification) => void;
-  /** Things worth telling a user that are not errors (e.g. a tool dropped for an invalid x-mcp-header). */
+  /** Things worth telling a user that no call can report (a tool dropped for an invalid x-mcp-header, a broken 2025 session stream). */
   onWarning?: (message: string) => void;
   maxInputRounds?: number;
   /** A cache shared between clients for `cacheScope: "public"` results; private ones stay per client. */
@@ -119,6 +119,7 @@ export class McpClient {
       logLevel: options.logLevel,
       maxInputRounds: options.maxInputRounds ?? 8,
       onNotification: (message) => this.#onNotification(message),
+      onWarning: (message) => this.#options.onWarning?.(message),
     });
   }
 

@@ -56,6 +56,8 @@ export interface ConnectionOptions {
   logLevel: LogLevel | undefined;
   maxInputRounds: number;
   onNotification(message: JsonRpcNotification): void;
+  /** Failures that have no caller to reject (the 2025 session's GET stream). */
+  onWarning(message: string): void;
 }
 
 /** Methods that exist only in 2026-07-28. */
@@ -125,6 +127,7 @@ export class Connection {
       standalone: {
         notification: (message: JsonRpcNotification) => this.#options.onNotification(message),
         answer: (request: JsonRpcRequest, closed: AbortSignal) => answerInputRequest(handlers, request.method, request.params, { signal: closed, method: 'session', name: undefined }),
+        warn: (message: string) => this.#options.onWarning(message),
       },
     };
     this.#legacy ??= LegacySession.open(deps, signal, retry ?? this.#options.retry).catch((error: unknown) => {
@@ -135,6 +138,7 @@ export class Connection {
   }
 
   async close(): Promise<void> {
+    // Safe to drop: a session that failed to open has nothing to close, and its failure went to the call that opened it.
     const session = await this.#legacy?.catch(() => undefined);
     this.#legacy = undefined;
     await session?.close();

@@ -133,12 +133,17 @@ export class StatelessHttpTransport {
       return;
     }
     if (!isRequest) {
-      await response.body?.cancel().catch(() => undefined);
+      await response.body?.cancel().catch(() => undefined); // a 202 carries nothing; this only releases the connection
       // 2025: after initialized, a session server may push messages on the GET stream.
       if ('method' in message && message.method === 'notifications/initialized' && this.sessionId !== undefined) void this.#listen();
       return;
     }
     void this.#read(response, message.id, signal);
+  }
+
+  /** Failures no request can carry go to the SDK's onerror; none once `signal` (the request's or close()) has aborted. */
+  #report(error: unknown, signal: AbortSignal): void {
+    if (!signal.aborted) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
   }
 
   async #read(response: Response, id: JsonRpcId, signal: AbortSignal): Promise<void> {
@@ -155,21 +160,22 @@ export class StatelessHttpTransport {
         this.#deliver(lost);
       }
     } catch (error) {
-      if (!signal.aborted) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+      this.#report(error, signal);
     }
   }
 
   async #listen(): Promise<void> {
     const headers = this.#headersFor({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    const response = await getStream(this.#endpoint, headers, this.#closed.signal).catch(() => undefined);
-    if (!response?.ok) return void (await response?.body?.cancel().catch(() => undefined));
     try {
+      const response = await getStream(this.#endpoint, headers, this.#closed.signal);
+      // 405: the server offers no GET stream, which it may; the cancel only releases the connection.
+      if (!response.ok) return void (await response.body?.cancel().catch(() => undefined));
       for await (const value of readMessages(response, {}, this.#endpoint.maxMessageBytes)) {
         const classified = classifyMessage(value);
         if (classified.kind === 'request' || classified.kind === 'notification') this.#deliver(classified.message);
       }
     } catch (error) {
-      if (!this.#closed.signal.aborted) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+      this.#report(error, this.#closed.signal);
     }
   }
 }
