@@ -28,6 +28,7 @@ let keepAlivesBeforeClose = -1;
 const KEEP_ALIVES = 30;
 
 const reply = (res: ServerResponse, body: string, type = 'application/json', status = 200) => res.writeHead(status, { 'content-type': type }).end(body);
+const RESOURCES = '"result":{"resultType":"complete","resources":[{"uri":"demo://a","name":"a"}],"ttlMs":0,"cacheScope":"private"}';
 const rpc = (id: number, fields: string) => `{"jsonrpc":"2.0","id":${id},${fields}}`;
 
 /** Writes `opening`, then CHUNK for as long as the client reads, recording how much went out. */
@@ -53,6 +54,9 @@ const SCENARIOS: Record<string, (res: ServerResponse, message: Message) => void>
   'endless-sse': (res) => pump(res, 'endless-sse', 'text/event-stream', 'data: '),
   'endless-json': (res) => pump(res, 'endless-json', 'application/json', '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"'),
   'endless-error': (res) => pump(res, 'endless-error', 'text/plain', 'oops', 500),
+  // `read` without a URI lists resources and templates; only a missing templates method means "no templates".
+  'templates-missing': (res, { id, method }) => reply(res, method === 'resources/list' ? rpc(id, RESOURCES) : rpc(id, '"error":{"code":-32601,"message":"Method not found"}')),
+  'templates-broken': (res, { id, method }) => reply(res, method === 'resources/list' ? rpc(id, RESOURCES) : rpc(id, '"result":{"resourceTemplates":"none"}')),
   silent: (res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.flushHeaders();
@@ -128,6 +132,20 @@ describe('a server that answers a call with a malformed response', () => {
     const { code, stdout, stderr } = await cli(['call', url(scenario), 't']);
     expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
     expect(stderr).toContain('error (INVALID_RESPONSE)');
+  });
+});
+
+describe('the CLI listing resources', () => {
+  it('treats a server without resources/templates/list as having no templates', async () => {
+    const { code, stdout } = await cli(['read', url('templates-missing'), '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ resources: [{ uri: 'demo://a', name: 'a' }], resourceTemplates: [] });
+  });
+
+  it('exits 3 when listing templates fails any other way, instead of hiding it', async () => {
+    const { code, stderr } = await cli(['read', url('templates-broken')]);
+    expect(code).toBe(3);
+    expect(stderr).toContain('resources/templates/list returned a result without the array "resourceTemplates"');
   });
 });
 
