@@ -9,8 +9,6 @@ const CR = 0x0d;
 const BOM = '\ufeff';
 
 export class LineSplitter {
-  /** Bytes the search for line ends has looked at: never more than twice the input. */
-  examined = 0;
   readonly #maxLineBytes: number;
   // ignoreBOM: a U+FEFF inside the stream is data; only the stream's first one is dropped (below).
   readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -20,9 +18,15 @@ export class LineSplitter {
   /** The last chunk ended in CR: an LF opening the next chunk belongs to that line end. */
   #afterCr = false;
   #first = true;
+  #examined = 0;
 
   constructor(maxLineBytes: number) {
     this.#maxLineBytes = maxLineBytes;
+  }
+
+  /** Bytes the search for line ends has looked at: never more than twice the input. */
+  get examined(): number {
+    return this.#examined;
   }
 
   /** The lines this chunk completes. */
@@ -60,7 +64,7 @@ export class LineSplitter {
   /** Where `byte` next occurs from `from`, counting the bytes the search covers. */
   #find(chunk: Uint8Array, byte: number, from: number): number {
     const at = chunk.indexOf(byte, from);
-    this.examined += (at === -1 ? chunk.length : at + 1) - from;
+    this.#examined += (at === -1 ? chunk.length : at + 1) - from;
     return at;
   }
 
