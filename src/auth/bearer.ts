@@ -18,6 +18,12 @@ export interface BearerAuthOptions extends ResourceUriOptions {
   requiredScopes?: string[];
   resourceName?: string;
   resourceDocumentation?: string;
+  /**
+   * Why tokens cannot be checked (the JWKS or introspection endpoint is down, or refuses this
+   * server's credentials), which clients only see as 503: the first failure of each outage.
+   * Default: console.error.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** What the HTTP layer asks of an auth gate (src/http/options.ts `HttpAuth`). */
@@ -35,6 +41,18 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
   if (verifiers.length === 0) throw new TypeError('createBearerAuth needs at least one verifier, e.g. verify: jwtVerifier({ jwksUrl, issuer }).');
   if (options.authorizationServers.length === 0) throw new TypeError('createBearerAuth needs authorizationServers: the issuer URL(s) clients get tokens from.');
   const required = options.requiredScopes ?? [];
+  const onError = options.onError ?? ((error: unknown) => console.error(`[stateless-mcp/auth] tokens cannot be checked: ${error instanceof Error ? error.message : String(error)}`));
+  /** Verifiers whose last verdict was unavailable: one report per outage of each, not one per request. */
+  const failing = new Set<TokenVerifier>();
+  const report = (verify: TokenVerifier, cause: unknown) => {
+    if (failing.has(verify)) return;
+    failing.add(verify);
+    try {
+      onError(cause);
+    } catch {
+      // A failing onError hook must not turn the 503 into a crash.
+    }
+  };
 
   const resourceFor = (request: Request, mcpPath?: string) => {
     if (options.resource || mcpPath === undefined) return resourceUriFor(request, options);
@@ -61,9 +79,12 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
       let refusal = 'The access token is not valid.';
       for (const verify of verifiers) {
         const verdict = await verify(token, { resource });
+        if (verdict.ok || verdict.kind === 'invalid') failing.delete(verify);
         if (verdict.ok) return verdict.principal;
-        if (verdict.kind === 'unavailable') unavailable = verdict.description;
-        else refusal = verdict.description;
+        if (verdict.kind === 'unavailable') {
+          unavailable = verdict.description;
+          report(verify, verdict.cause ?? new Error(verdict.description));
+        } else refusal = verdict.description;
       }
       if (unavailable) {
         return Response.json(

@@ -41,8 +41,8 @@ export function introspectionVerifier(options: IntrospectionOptions): TokenVerif
       });
       if (!response.ok) throw new Error(`introspection answered ${response.status}`);
       body = (await response.json()) as Record<string, unknown>;
-    } catch {
-      return { ok: false, kind: 'unavailable', description: 'The authorization server cannot check tokens right now (introspection failed); retry shortly.' };
+    } catch (cause) {
+      return { ok: false, kind: 'unavailable', description: 'The authorization server cannot check tokens right now (introspection failed); retry shortly.', cause };
     }
     const verdict = judge(body, context.resource, options.issuer);
     const exp = typeof body.exp === 'number' ? body.exp * 1000 : Infinity;

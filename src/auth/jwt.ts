@@ -68,7 +68,7 @@ export function jwtVerifier(options: JwtVerifierOptions): TokenVerifier {
       }));
     } catch (error) {
       const verdict = describe(error);
-      return verdict.kind === 'invalid' ? refuse(verdict.description) : { ok: false, kind: 'unavailable', description: verdict.description };
+      return verdict.kind === 'invalid' ? refuse(verdict.description) : { ok: false, kind: 'unavailable', description: verdict.description, cause: error };
     }
     const subject = typeof payload.sub === 'string' ? payload.sub : typeof payload.client_id === 'string' ? payload.client_id : undefined;
     if (!subject) return refuse('The access token names no subject (sub or client_id).');

@@ -5,7 +5,7 @@ import type { Principal } from '../protocol/principal.ts';
 export type TokenVerdict =
   | { ok: true; principal: Principal }
   | { ok: false; kind: 'invalid'; description: string }
-  | { ok: false; kind: 'unavailable'; description: string };
+  | { ok: false; kind: 'unavailable'; description: string; cause?: unknown };
 
 export interface VerifyContext {
   /** The canonical URI of this MCP server: the audience tokens must be issued for (RFC 8707). */

@@ -1,6 +1,7 @@
 // The one-shot commands: discover, tools, call, read, prompt. Each prints its result and returns
 // the exit code; failures print what went wrong and what to do next.
-import { McpClientError, createClient } from '../client/index.ts';
+import { McpClientError, createClient, isClientError } from '../client/index.ts';
+import { ErrorCode } from '../protocol/jsonrpc.ts';
 import type { ClientOptions, McpClient } from '../client/index.ts';
 import { UsageError, parsePromptArguments, parseToolArguments } from './args.ts';
 import type { Invocation } from './args.ts';
@@ -80,7 +81,12 @@ async function runWith(client: McpClient, invocation: Invocation, io: Io): Promi
       }
       case 'read': {
         if (name === undefined) {
-          const [resources, templates] = [await client.listResources(), await client.listResourceTemplates().catch(() => [])];
+          const resources = await client.listResources();
+          const templates = await client.listResourceTemplates().catch((error: unknown) => {
+            // A server with no templates may not implement the method at all: that is "none". Any other failure is reported.
+            if (isClientError(error, 'PROTOCOL_ERROR') && error.rpcCode === ErrorCode.MethodNotFound) return [];
+            throw error;
+          });
           print({ resources, resourceTemplates: templates }, () => formatResources(resources, templates, style));
           return ExitCode.Ok;
         }

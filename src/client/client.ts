@@ -10,9 +10,12 @@ import { Connection } from './connection.ts';
 import type { RequestOptions } from './connection.ts';
 import type { Endpoint, FetchLike, RetryPolicy } from './http-exchange.ts';
 import type { InputHandlers } from './input-handlers.ts';
+import { IdleWatch } from './idle-watch.ts';
 import { ListCache } from './list-cache.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { OAuthSession } from './oauth.ts';
 import type { OAuthProvider } from './oauth-types.ts';
+import { requireArray, requireObject } from './result-shapes.ts';
 import { Subscription } from './subscription.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
 import type { HeaderParam } from './tool-headers.ts';
@@ -29,6 +32,8 @@ export interface ClientOptions {
   oauth?: OAuthProvider;
   /** Ask for JSON Lines (`application/jsonl`) ahead of SSE; servers that do not offer it answer SSE. */
   preferJsonLines?: boolean;
+  /** The largest single message read from the server; a larger one fails with MESSAGE_TOO_LARGE. Default 16 MiB. */
+  maxMessageBytes?: number;
   /** `auto` (default) probes 2026-07-28 and falls back to 2025 revisions. */
   era?: 'auto' | Era;
   /** Answers to elicitation, sampling and roots requests; declared as client capabilities. */
@@ -40,7 +45,7 @@ export interface ClientOptions {
   logLevel?: LogLevel;
   /** Every notification the client receives, from any call or listen stream. */
   onNotification?: (message: JsonRpcNotification) => void;
-  /** Things worth telling a user that are not errors (e.g. a tool dropped for an invalid x-mcp-header). */
+  /** Things worth telling a user that no call can report (a tool dropped for an invalid x-mcp-header, a broken 2025 session stream). */
   onWarning?: (message: string) => void;
   maxInputRounds?: number;
   /** A cache shared between clients for `cacheScope: "public"` results; private ones stay per client. */
@@ -49,11 +54,18 @@ export interface ClientOptions {
   eraMemory?: Map<string, Era>;
 }
 
+export interface ListenOptions extends Omit<RequestOptions, 'onNotification' | 'timeoutMs'> {
+  /** Longest silence (no bytes at all, keep-alive comments included) before the stream is presumed dead; 0 for none. Default 60 s. */
+  idleTimeoutMs?: number;
+}
+
 export interface ListOptions extends RequestOptions {
   /** Skip the cache and ask the server. */
   fresh?: boolean;
 }
 
+/** Four of our server's default 15 s keep-alives; MCP 2026-07-28 (basic/transports/streamable-http, "Receiving Messages") encourages them on long streams. */
+const DEFAULT_LISTEN_IDLE_MS = 60_000;
 const DEFAULT_INFO: Implementation = { name: 'stateless-mcp-client', version: '0.1.0' };
 const sharedEraMemory = new Map<string, Era>();
 
@@ -94,6 +106,7 @@ export class McpClient {
       headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       token: typeof token === 'string' ? () => token : token,
       preferJsonLines: options.preferJsonLines ?? false,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     };
     this.#connection = new Connection({
       endpoint,
@@ -106,6 +119,7 @@ export class McpClient {
       logLevel: options.logLevel,
       maxInputRounds: options.maxInputRounds ?? 8,
       onNotification: (message) => this.#onNotification(message),
+      onWarning: (message) => this.#options.onWarning?.(message),
     });
   }
 
@@ -149,9 +163,7 @@ export class McpClient {
     let cursor: string | undefined;
     do {
       const page = await this.#cached(method, cursor === undefined ? {} : { cursor }, cursor, options);
-      const list = page[field];
-      if (!Array.isArray(list)) throw new McpClientError('INVALID_RESPONSE', `${method} returned no "${field}" array.`);
-      items.push(...(list as T[]));
+      items.push(...(requireArray(method, page, field) as T[]));
       // An empty-string cursor is a valid cursor (2026-07-28), not an end marker.
       cursor = typeof page.nextCursor === 'string' ? page.nextCursor : undefined;
       if (cursor !== undefined && seen.has(cursor)) throw new McpClientError('INVALID_RESPONSE', `${method} returned the cursor ${JSON.stringify(cursor)} twice; stopping instead of looping.`);
@@ -176,7 +188,7 @@ export class McpClient {
       const description: ServerDescription = {
         era,
         protocolVersion: MODERN_VERSION,
-        supportedVersions: (result.supportedVersions as string[] | undefined) ?? [MODERN_VERSION],
+        supportedVersions: requireArray('server/discover', result, 'supportedVersions').filter((v): v is string => typeof v === 'string'),
         capabilities: isJsonObject(result.capabilities) ? result.capabilities : {},
       };
       if (isJsonObject(serverInfo)) description.serverInfo = serverInfo as unknown as Implementation;
@@ -227,21 +239,28 @@ export class McpClient {
       if (this.era === 'modern') headers = paramHeaders(this.#toolHeaders.get(name) ?? [], args);
     }
     const result = await this.#connection.request('tools/call', { name, arguments: args }, { ...options, headers: { ...options.headers, ...headers } });
+    requireArray('tools/call', result, 'content');
     return result as CallToolResult;
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
-    return (await this.#connection.request('resources/read', { uri }, options)) as unknown as ReadResourceResult;
+    const result = await this.#connection.request('resources/read', { uri }, options);
+    requireArray('resources/read', result, 'contents');
+    return result as unknown as ReadResourceResult;
   }
 
   async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
-    return (await this.#connection.request('prompts/get', { name, arguments: args }, options)) as unknown as GetPromptResult;
+    const result = await this.#connection.request('prompts/get', { name, arguments: args }, options);
+    requireArray('prompts/get', result, 'messages');
+    return result as unknown as GetPromptResult;
   }
 
   async complete(ref: CompletionReference, argument: { name: string; value: string }, options: RequestOptions & { context?: { arguments: Record<string, string> } } = {}): Promise<CompleteResult> {
     const params: JsonObject = { ref, argument };
     if (options.context) params.context = options.context;
-    return (await this.#connection.request('completion/complete', params, options)) as unknown as CompleteResult;
+    const result = await this.#connection.request('completion/complete', params, options);
+    requireArray('completion/complete', requireObject('completion/complete', result, 'completion'), 'values');
+    return result as unknown as CompleteResult;
   }
 
   /** A raw request for methods this class does not wrap; resolves with the complete result. */
@@ -249,14 +268,23 @@ export class McpClient {
     return this.#connection.request(method, params, options);
   }
 
-  /** Opens `subscriptions/listen` (2026-07-28 only); list_changed notifications also drop cached lists. */
-  listen(filter: ListenFilter, options: Omit<RequestOptions, 'onNotification' | 'timeoutMs'> = {}): Subscription {
-    const subscription: Subscription = new Subscription(
-      (onNotification, signal) =>
-        this.#connection.request('subscriptions/listen', { notifications: { ...filter } }, { ...options, signal, timeoutMs: 0, onNotification }),
-      options.signal,
-    );
+  /**
+   * Opens `subscriptions/listen` (2026-07-28 only); list_changed notifications also drop cached
+   * lists. A stream silent for `idleTimeoutMs` (default 60 s, 0 for none; keep-alive comments count
+   * as traffic) is presumed dead and ends the subscription with TIMEOUT.
+   */
+  listen(filter: ListenFilter, options: ListenOptions = {}): Subscription {
+    const { idleTimeoutMs = DEFAULT_LISTEN_IDLE_MS, ...rest } = options;
+    const subscription: Subscription = new Subscription((onNotification, signal) => {
+      const idle = idleTimeoutMs > 0 ? new IdleWatch(idleTimeoutMs, 'The listen stream') : undefined;
+      const streamSignal = idle ? AbortSignal.any([signal, idle.signal]) : signal;
+      const params = { notifications: { ...filter } };
+      return this.#connection
+        .request('subscriptions/listen', params, { ...rest, signal: streamSignal, timeoutMs: 0, onNotification, idle })
+        .finally(() => idle?.stop());
+    }, options.signal);
     this.#subscriptions.add(subscription);
+    // Only bookkeeping: the stream's outcome reaches the caller through the subscription itself.
     void subscription.finished.finally(() => this.#subscriptions.delete(subscription)).catch(() => undefined);
     return subscription;
   }

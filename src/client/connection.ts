@@ -12,6 +12,7 @@ import { McpClientError, abortError } from './errors.ts';
 import { encodeHeaderValue } from './header-values.ts';
 import { failureError, postMessage, readFailure } from './http-exchange.ts';
 import type { Endpoint, RetryPolicy } from './http-exchange.ts';
+import type { IdleWatch } from './idle-watch.ts';
 import { answerInputRequest, answerInputRequests, capabilitiesFor } from './input-handlers.ts';
 import type { InputContext, InputHandlers } from './input-handlers.ts';
 import { LEGACY_OFFERS, LegacySession, SessionExpired } from './legacy-session.ts';
@@ -38,6 +39,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** What the client's own `listen()` adds to a request; not a public option. */
+export interface StreamRequestOptions extends RequestOptions {
+  /** Restarted by every chunk of the response body; its signal must be part of `signal`. */
+  idle?: IdleWatch;
+}
+
 export interface ConnectionOptions {
   endpoint: Endpoint;
   clientInfo: Implementation;
@@ -49,6 +56,8 @@ export interface ConnectionOptions {
   logLevel: LogLevel | undefined;
   maxInputRounds: number;
   onNotification(message: JsonRpcNotification): void;
+  /** Failures that have no caller to reject (the 2025 session's GET stream). */
+  onWarning(message: string): void;
 }
 
 /** Methods that exist only in 2026-07-28. */
@@ -118,6 +127,7 @@ export class Connection {
       standalone: {
         notification: (message: JsonRpcNotification) => this.#options.onNotification(message),
         answer: (request: JsonRpcRequest, closed: AbortSignal) => answerInputRequest(handlers, request.method, request.params, { signal: closed, method: 'session', name: undefined }),
+        warn: (message: string) => this.#options.onWarning(message),
       },
     };
     this.#legacy ??= LegacySession.open(deps, signal, retry ?? this.#options.retry).catch((error: unknown) => {
@@ -128,6 +138,7 @@ export class Connection {
   }
 
   async close(): Promise<void> {
+    // Safe to drop: a session that failed to open has nothing to close, and its failure went to the call that opened it.
     const session = await this.#legacy?.catch(() => undefined);
     this.#legacy = undefined;
     await session?.close();
@@ -176,7 +187,7 @@ export class Connection {
   }
 
   /** One request, in whichever era the server speaks; resolves with its complete result. */
-  request(method: string, params: JsonObject, options: RequestOptions = {}): Promise<JsonObject> {
+  request(method: string, params: JsonObject, options: StreamRequestOptions = {}): Promise<JsonObject> {
     return this.withSignal(method, options, async (signal) => {
       const retry = options.retry ?? this.#options.retry;
       if ((await this.ensureEra(signal, retry)) === 'modern') {
@@ -215,7 +226,7 @@ export class Connection {
     return { signal, method, name: typeof name === 'string' ? name : undefined };
   }
 
-  async #modern(method: string, params: JsonObject, options: RequestOptions, signal: AbortSignal): Promise<JsonObject> {
+  async #modern(method: string, params: JsonObject, options: StreamRequestOptions, signal: AbortSignal): Promise<JsonObject> {
     const handlers = { ...this.#options.handlers, ...options.handlers };
     const progressToken = options.onProgress ? `progress-${++this.#nextProgress}` : undefined;
     let answers: JsonObject = {};
@@ -240,7 +251,7 @@ export class Connection {
   }
 
   /** One POST on the 2026 lane (plus a version retry, and re-issues of a broken stream for safe requests). */
-  async #exchange(method: string, params: JsonObject, options: RequestOptions, handlers: InputHandlers, progressToken: string | undefined, signal: AbortSignal): Promise<Exchanged> {
+  async #exchange(method: string, params: JsonObject, options: StreamRequestOptions, handlers: InputHandlers, progressToken: string | undefined, signal: AbortSignal): Promise<Exchanged> {
     const { endpoint } = this.#options;
     const retry = options.retry ?? this.#options.retry;
     let version = MODERN_VERSION;
@@ -263,7 +274,7 @@ export class Connection {
 
       const response = await postMessage(endpoint, { jsonrpc: '2.0', id, method, params: { ...params, _meta: meta } }, headers, signal, retry);
       if (!response.ok) {
-        const failure = await readFailure(response);
+        const failure = await readFailure(response, endpoint.maxMessageBytes);
         const { rpc, status } = failure;
         if (rpc?.code === ErrorCode.UnsupportedProtocolVersion && !versionRetried) {
           const supported = isJsonObject(rpc.data) && Array.isArray(rpc.data.supported) ? rpc.data.supported : [];
@@ -276,7 +287,7 @@ export class Connection {
         throw failureError(failure, endpoint.url);
       }
       if (response.status === 202) throw new McpClientError('INVALID_RESPONSE', `The server answered ${method} with 202 Accepted and no result.`);
-      const answer = await awaitResponse(response, id, { notification: (message) => this.#dispatch(message, progressToken, options) });
+      const answer = await awaitResponse(options.idle?.observe(response) ?? response, id, { notification: (message) => this.#dispatch(message, progressToken, options) }, endpoint.maxMessageBytes);
       if (answer) return { response: answer, status: response.status };
       // 2026-07-28: a broken stream loses the request; only a new request with a new id recovers it.
       if (retry?.safe && reissues++ < retry.attempts) continue;

@@ -11,7 +11,7 @@ export type ClientErrorCode =
   | 'OAUTH_ERROR'
   /** The server answered with a JSON-RPC error (`rpcCode`, `data`). */
   | 'PROTOCOL_ERROR'
-  /** The call's `timeoutMs` passed. */
+  /** The call's `timeoutMs` passed, or a stream stayed silent past its `idleTimeoutMs`. */
   | 'TIMEOUT'
   /** The caller's signal aborted the call. */
   | 'ABORTED'
@@ -19,8 +19,10 @@ export type ClientErrorCode =
   | 'UNREACHABLE'
   /** Client and server share no protocol revision. */
   | 'UNSUPPORTED_VERSION'
-  /** The body is not JSON-RPC in a content type MCP allows. */
+  /** The answer is not what MCP allows: a content type, JSON-RPC shape or result shape the protocol does not have. */
   | 'INVALID_RESPONSE'
+  /** One message from the server was larger than the client's `maxMessageBytes`. */
+  | 'MESSAGE_TOO_LARGE'
   /** The response stream ended before the result. */
   | 'STREAM_ENDED'
   /** The server asked for input (elicitation, sampling, roots) this client has no handler for, or never stopped asking. */
@@ -72,4 +74,12 @@ export function abortError(signal: AbortSignal, what: string): McpClientError {
   return timedOut
     ? new McpClientError('TIMEOUT', `${what} timed out. Raise timeoutMs if the server is slow, or check that it is answering.`, { cause: reason })
     : new McpClientError('ABORTED', `${what} was aborted by the caller.`, { cause: reason });
+}
+
+/** Reading stopped: the server sent one message larger than `maxMessageBytes` allows. */
+export function messageTooLarge(maxMessageBytes: number): McpClientError {
+  return new McpClientError(
+    'MESSAGE_TOO_LARGE',
+    `The server sent a message larger than ${maxMessageBytes} bytes, the client's maxMessageBytes; reading stopped there. If the server legitimately sends messages this large, raise maxMessageBytes; otherwise report the server to its operator.`,
+  );
 }

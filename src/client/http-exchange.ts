@@ -3,6 +3,7 @@
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/jsonrpc.ts';
 import { McpClientError, abortError } from './errors.ts';
+import { readText } from './message-reader.ts';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -14,6 +15,8 @@ export interface Endpoint {
   /** Called before every request, so expiring tokens can be refreshed. */
   token?: () => string | undefined | Promise<string | undefined>;
   preferJsonLines: boolean;
+  /** The largest message the client reads from this endpoint (`maxMessageBytes`). */
+  maxMessageBytes: number;
 }
 
 export interface RetryPolicy {
@@ -70,12 +73,15 @@ async function send(endpoint: Endpoint, init: RequestInit & { headers: Headers }
       response = await endpoint.fetch(endpoint.url, { ...init, signal });
     } catch (cause) {
       if (signal.aborted) throw abortError(signal, 'The request');
+      // The fetch layer itself decided (OAuth: a failed refresh or authorization); not a network failure.
+      if (cause instanceof McpClientError) throw cause;
       if (attempt >= attempts) throw unreachable(endpoint, cause);
       await delay(backoffMs(policy!, attempt), signal);
       continue;
     }
     if (!RETRYABLE_STATUS.has(response.status) || attempt >= attempts) return response;
     const wait = retryAfterMs(response) ?? backoffMs(policy!, attempt);
+    // Safe to drop: this answer is discarded for the retry; a failing cancel means its stream is already gone.
     await response.body?.cancel().catch(() => undefined);
     await delay(wait, signal);
   }
@@ -105,8 +111,9 @@ export interface Failure {
   wwwAuthenticate: string | undefined;
 }
 
-export async function readFailure(response: Response): Promise<Failure> {
-  const body = await response.text().catch(() => '');
+export async function readFailure(response: Response, maxBytes: number): Promise<Failure> {
+  // Safe to drop: the status alone makes the error; a body that breaks off or passes maxBytes only loses its excerpt.
+  const body = response.body ? await readText(response.body, maxBytes).catch(() => '') : '';
   let rpc: Failure['rpc'];
   try {
     const parsed: unknown = JSON.parse(body);

@@ -1,7 +1,7 @@
 // `stateless-mcp/client`: a fetch-based MCP client for 2026-07-28 servers and 2025-era ones, for
 // Node, browsers, edge runtimes, Deno and Bun. Imports only the protocol layer.
 export { McpClient, createClient } from './client.ts';
-export type { ClientOptions, ListOptions } from './client.ts';
+export type { ClientOptions, ListOptions, ListenOptions } from './client.ts';
 export type { RequestOptions } from './connection.ts';
 export { McpClientError, isClientError } from './errors.ts';
 export type { ClientErrorCode, ClientErrorDetails } from './errors.ts';

@@ -22,8 +22,8 @@ export interface LegacyDeps {
   nextId(): number;
   clientInfo: Implementation;
   capabilities: ClientCapabilities;
-  /** Messages on the session's GET stream, which belong to no request of ours. */
-  standalone: Pick<LegacyCall, 'notification' | 'answer'>;
+  /** Messages on the session's GET stream, which belong to no request of ours; `warn` hears why it failed, having no caller. */
+  standalone: Pick<LegacyCall, 'notification' | 'answer'> & { warn(message: string): void };
 }
 
 export interface LegacyCall {
@@ -58,12 +58,12 @@ export class LegacySession {
       const params = { protocolVersion: offer, capabilities: deps.capabilities, clientInfo: deps.clientInfo };
       const response = await postMessage(deps.endpoint, { jsonrpc: '2.0', id, method: 'initialize', params }, {}, signal, retry);
       if (!response.ok) {
-        last = failureError(await readFailure(response), deps.endpoint.url);
+        last = failureError(await readFailure(response, deps.endpoint.maxMessageBytes), deps.endpoint.url);
         // A server that refuses the offered version says so with 400 or a JSON-RPC error; try an older one.
         if (response.status === 400 || last.code === 'PROTOCOL_ERROR') continue;
         throw last;
       }
-      const answer = await awaitResponse(response, id, { notification: () => undefined });
+      const answer = await awaitResponse(response, id, { notification: () => undefined }, deps.endpoint.maxMessageBytes);
       if (!answer) throw new McpClientError('STREAM_ENDED', 'The server closed the initialize stream without a result.');
       if ('error' in answer) {
         last = new McpClientError('PROTOCOL_ERROR', `initialize failed: ${answer.error.message}`, { rpcCode: answer.error.code, data: answer.error.data });
@@ -92,8 +92,8 @@ export class LegacySession {
 
   async #notify(message: JsonRpcNotification | JsonRpcResponse, signal: AbortSignal): Promise<void> {
     const response = await postMessage(this.#deps.endpoint, message, this.#headers(), signal);
-    if (!response.ok) throw failureError(await readFailure(response), this.#deps.endpoint.url);
-    await response.body?.cancel().catch(() => undefined);
+    if (!response.ok) throw failureError(await readFailure(response, this.#deps.endpoint.maxMessageBytes), this.#deps.endpoint.url);
+    await response.body?.cancel().catch(() => undefined); // the 202 has no body worth reading; this only releases the connection
   }
 
   /** Answers a server-to-client request by POSTing the JSON-RPC response (the server replies 202). */
@@ -108,26 +108,33 @@ export class LegacySession {
     await this.#notify(reply, signal);
   }
 
+  /** The GET stream has no caller to reject: its failures go to the client's onWarning (none after close()). */
+  #warn(what: string, error: unknown): void {
+    if (this.#closed.signal.aborted) return;
+    this.#deps.standalone.warn(`${what}: ${error instanceof Error ? error.message : 'unknown failure'}`);
+  }
+
   /** The session's GET stream, resumed with Last-Event-ID after the server's retry until close(). */
   async #listen(): Promise<void> {
     const signal = this.#closed.signal;
     const cursor: StreamCursor = {};
     const { notification, answer } = this.#deps.standalone;
-    const listener = { notification, request: (request: JsonRpcRequest) => this.#reply(request, answer, signal).catch(() => undefined) };
+    const reply = (request: JsonRpcRequest) => this.#reply(request, answer, signal).catch((error: unknown) => this.#warn(`Could not answer the server's ${request.method} request from the session stream`, error));
+    const listener = { notification, request: reply };
     for (let failures = 0; failures < MAX_RESUMES && !signal.aborted; ) {
       const headers: Record<string, string> = this.#headers();
       if (cursor.lastEventId !== undefined) headers['last-event-id'] = cursor.lastEventId;
-      const response = await getStream(this.#deps.endpoint, headers, signal).catch(() => undefined);
+      const response = await getStream(this.#deps.endpoint, headers, signal).catch((error: unknown) => this.#warn("The session's GET stream could not be opened, so server messages outside a request will not arrive", error));
       // 405 (or anything but a stream): the server offers no GET stream, which it may.
       if (!response?.ok || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-        await response?.body?.cancel().catch(() => undefined);
+        await response?.body?.cancel().catch(() => undefined); // only releases the connection
         return;
       }
       const before = cursor.lastEventId;
       // No request id matches this stream: responses on it are ignored, the rest handed on.
-      await awaitResponse(response, '\u0000standalone', listener, cursor).catch(() => undefined);
+      await awaitResponse(response, '\u0000standalone', listener, this.#deps.endpoint.maxMessageBytes, cursor).catch((error: unknown) => this.#warn("The session's GET stream failed; resuming it", error));
       failures = cursor.lastEventId === before ? failures + 1 : 0;
-      await delay(cursor.retryMs ?? DEFAULT_RETRY_MS, signal).catch(() => undefined);
+      await delay(cursor.retryMs ?? DEFAULT_RETRY_MS, signal).catch(() => undefined); // rejects only when close() aborts, which ends the loop
     }
   }
 
@@ -139,17 +146,17 @@ export class LegacySession {
       const response = await postMessage(this.#deps.endpoint, { jsonrpc: '2.0', id, method, params }, this.#headers(), signal, call.retry);
       if (response.status === 404 && this.sessionId !== undefined) throw new SessionExpired();
       if (!response.ok) {
-        const failure = await readFailure(response);
+        const failure = await readFailure(response, this.#deps.endpoint.maxMessageBytes);
         if (failure.rpc && failure.rpc.id === id) return { jsonrpc: '2.0', id, error: failure.rpc };
         throw failureError(failure, this.#deps.endpoint.url);
       }
       const cursor: StreamCursor = {};
-      let answer = await awaitResponse(response, id, listener, cursor);
+      let answer = await awaitResponse(response, id, listener, this.#deps.endpoint.maxMessageBytes, cursor);
       for (let resumes = 0; !answer && cursor.lastEventId !== undefined && resumes < MAX_RESUMES; resumes++) {
         await delay(cursor.retryMs ?? DEFAULT_RETRY_MS, signal);
         const resumed = await getStream(this.#deps.endpoint, { ...this.#headers(), 'last-event-id': cursor.lastEventId }, signal);
-        if (!resumed.ok) throw failureError(await readFailure(resumed), this.#deps.endpoint.url);
-        answer = await awaitResponse(resumed, id, listener, cursor);
+        if (!resumed.ok) throw failureError(await readFailure(resumed, this.#deps.endpoint.maxMessageBytes), this.#deps.endpoint.url);
+        answer = await awaitResponse(resumed, id, listener, this.#deps.endpoint.maxMessageBytes, cursor);
       }
       if (!answer) throw new McpClientError('STREAM_ENDED', `The server closed the stream for ${method} before sending its result. Retry the call.`);
       return answer;
@@ -157,6 +164,7 @@ export class LegacySession {
       // 2025: a disconnect is not a cancel; the server learns of it from notifications/cancelled.
       if (signal.aborted) {
         const cancel = { jsonrpc: '2.0' as const, method: 'notifications/cancelled', params: { requestId: id, reason: 'The client aborted the request.' } };
+        // Best effort: the caller gets ABORTED either way, and a server that misses it finishes a result nobody reads.
         await this.#notify(cancel, AbortSignal.timeout(2_000)).catch(() => undefined);
         throw abortError(signal, method);
       }
@@ -172,6 +180,7 @@ export class LegacySession {
     for (const [name, value] of Object.entries(this.#headers())) headers.set(name, value);
     const token = await this.#deps.endpoint.token?.();
     if (token) headers.set('authorization', `Bearer ${token}`);
+    // Best effort, as the spec allows servers to refuse it (405): a session not deleted expires on the server.
     const response = await this.#deps.endpoint.fetch(this.#deps.endpoint.url, { method: 'DELETE', headers, signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
     await response?.body?.cancel().catch(() => undefined);
   }

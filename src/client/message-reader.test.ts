@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { McpClientError } from './errors.ts';
 import { readMessages, readSse } from './message-reader.ts';
 import type { StreamCursor } from './message-reader.ts';
 
@@ -59,9 +60,9 @@ describe('readMessages', () => {
     expect(messages).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
-  it('reads a JSON body, and each element of a batch array', async () => {
+  it('reads a JSON body, and refuses a batch array: one message gets one answer', async () => {
     expect(await collect(readMessages(response('application/json', '{"id":1}')))).toEqual([{ id: 1 }]);
-    expect(await collect(readMessages(response('application/json', '[{"id":1},{"id":2}]')))).toEqual([{ id: 1 }, { id: 2 }]);
+    await expect(collect(readMessages(response('application/json', '[{"id":1},{"id":2}]')))).rejects.toMatchObject({ code: 'INVALID_RESPONSE', message: expect.stringContaining('JSON array') });
   });
 
   it('refuses a content type MCP does not use, naming it', async () => {
@@ -70,5 +71,57 @@ describe('readMessages', () => {
 
   it('refuses a message that is not JSON, quoting it', async () => {
     await expect(collect(readMessages(response('text/event-stream', 'data: {nope\n\n')))).rejects.toMatchObject({ code: 'INVALID_RESPONSE', message: expect.stringContaining('{nope') });
+  });
+});
+
+/** A body that sends `opening`, then `chunk` forever (an endless line), counting what was pulled and whether it was cancelled. */
+function endless(opening: string, chunk: string) {
+  const bytes = new TextEncoder().encode(chunk);
+  const seen = { pulled: 0, cancelled: false };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(opening));
+    },
+    pull(controller) {
+      seen.pulled += bytes.byteLength;
+      controller.enqueue(bytes);
+    },
+    cancel() {
+      seen.cancelled = true;
+    },
+  });
+  return { body, seen };
+}
+
+describe('maxMessageBytes', () => {
+  const max = 64 * 1024;
+
+  it.each([
+    ['an SSE line', 'text/event-stream', 'data: '],
+    ['a JSON Lines record', 'application/jsonl', '{"a":"'],
+    ['a JSON body', 'application/json', '{"a":"'],
+  ])('stops reading %s that passes the cap, cancels the body and says which option to raise', async (_what, type, opening) => {
+    const { body, seen } = endless(opening, 'x'.repeat(4096));
+    const error = await collect(readMessages(new Response(body, { headers: { 'content-type': type } }), {}, max)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(McpClientError);
+    expect(error).toMatchObject({ code: 'MESSAGE_TOO_LARGE', message: expect.stringContaining('raise maxMessageBytes') });
+    expect(seen.cancelled).toBe(true);
+    // Bounded: the read stopped within one chunk of the cap.
+    expect(seen.pulled).toBeLessThanOrEqual(max + 2 * 4096);
+  });
+
+  it('counts every data line of one SSE event towards the cap', async () => {
+    const lines = 'data: ' + 'y'.repeat(1000) + '\n';
+    await expect(collect(readSse(chunked(lines.repeat(100), '\n'), {}, max))).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+    // Each event starts afresh: many events of the same total size pass.
+    const events = await collect(readSse(chunked((lines + '\n').repeat(100)), {}, max));
+    expect(events).toHaveLength(100);
+  });
+
+  it('lets a message of exactly the cap through', async () => {
+    const text = `{"a":"${'z'.repeat(max - 8)}"}`;
+    expect(new TextEncoder().encode(text).byteLength).toBe(max);
+    const [message] = await collect(readMessages(response('application/jsonl', text.slice(0, 1000), text.slice(1000), '\n'), {}, max));
+    expect(message).toEqual({ a: 'z'.repeat(max - 8) });
   });
 });

@@ -30,12 +30,14 @@ function oauthError(message: string, status?: number): McpClientError {
 }
 
 async function getJson(fetch: FetchLike, url: URL): Promise<Json | undefined> {
+  // Safe to drop: an unreachable candidate counts as absent, like a 404; the caller tries the next
+  // well-known location and, when none answers, fails with "no metadata found".
   const response = await fetch(url, { headers: { accept: 'application/json' } }).catch(() => undefined);
   if (!response?.ok) {
-    await response?.body?.cancel().catch(() => undefined);
+    await response?.body?.cancel().catch(() => undefined); // only releases the connection; the body is unwanted
     return undefined;
   }
-  const body: unknown = await response.json().catch(() => undefined);
+  const body: unknown = await response.json().catch(() => undefined); // not JSON: absent metadata, as above
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Json) : undefined;
 }
 
@@ -52,6 +54,7 @@ export class OAuthSession {
   /** RFC 8707 `resource`: exactly as PRM publishes it (no URL re-serialisation), else the endpoint URL. */
   #resource: string;
   #pending: Promise<void> | undefined;
+  #refreshing: Promise<OAuthTokens> | undefined;
 
   constructor(server: URL, fetch: FetchLike, provider: OAuthProvider) {
     this.#server = server;
@@ -69,7 +72,7 @@ export class OAuthSession {
     const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate'));
     const stepUp = response.status === 403 && challenge?.error === 'insufficient_scope';
     if (response.status !== 401 && !stepUp) return response;
-    await response.body?.cancel().catch(() => undefined);
+    await response.body?.cancel().catch(() => undefined); // only releases the connection; the request is sent again
     // Concurrent calls share one authorization instead of each opening a browser.
     this.#pending ??= this.#authorize(challenge ?? {}, stepUp).finally(() => (this.#pending = undefined));
     await this.#pending;
@@ -85,10 +88,26 @@ export class OAuthSession {
 
   async #currentTokens(): Promise<OAuthTokens | undefined> {
     if (this.#issuer === undefined) return undefined;
-    const tokens = await this.#storage.getTokens(this.#issuer);
+    const issuer = this.#issuer;
+    const tokens = await this.#storage.getTokens(issuer);
     if (!tokens?.expires_at || tokens.expires_at > Date.now() + 5_000 || !tokens.refresh_token) return tokens;
-    const server = await this.#authServer(this.#issuer).catch(() => undefined);
-    return server ? this.#refresh(server, tokens).catch(() => tokens) : tokens;
+    // Concurrent requests share one refresh: a rotating refresh token works only once.
+    this.#refreshing ??= this.#authServer(issuer)
+      .then((server) => this.#refresh(server, tokens))
+      .catch((cause: unknown) => this.#refreshFailed(issuer, cause))
+      .finally(() => (this.#refreshing = undefined));
+    return this.#refreshing;
+  }
+
+  /** Never sends the expired token: the caller learns that the session needs a new sign-in. */
+  async #refreshFailed(issuer: string, cause: unknown): Promise<never> {
+    const reason = cause instanceof Error ? cause.message : 'unknown failure';
+    // RFC 6749 §5.2: 400/401 is the AS refusing the refresh token (revoked, expired); anything
+    // else (unreachable, 5xx) may pass, so the refresh token is kept for the next attempt.
+    const refused = cause instanceof McpClientError && (cause.status === 400 || cause.status === 401);
+    if (refused) await this.#storage.setTokens(issuer, undefined);
+    const next = refused ? 'Sign in again: the next request starts a new authorization.' : 'Retry shortly; if it keeps failing, sign in again (clear the stored tokens).';
+    throw new McpClientError('UNAUTHORIZED', `The access token for ${this.#server.href} expired and refreshing it at ${issuer} failed (${reason}); the expired token was not sent. ${next}`, { cause });
   }
 
   async #authorize(challenge: BearerChallenge, stepUp: boolean): Promise<void> {
@@ -107,6 +126,8 @@ export class OAuthSession {
     this.#issuer = issuer;
     const previous = await this.#storage.getTokens(issuer);
     if (!stepUp && previous?.refresh_token) {
+      // Safe to drop: the server refused the token anyway, so a refused refresh falls through to a
+      // full authorization (signing in again), whose own failure is what the caller sees.
       const refreshed = await this.#refresh(server, previous).catch(() => undefined);
       if (refreshed) return;
     }
@@ -158,6 +179,7 @@ export class OAuthSession {
     const loopback = this.#provider.redirectUrl !== undefined && /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(this.#provider.redirectUrl);
     const body = { application_type: loopback ? 'native' : 'web', redirect_uris: this.#provider.redirectUrl ? [this.#provider.redirectUrl] : [], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], ...this.#provider.clientMetadata };
     const response = await this.#fetch(metadata.registration_endpoint, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    // Not JSON: caught just below as a failed registration, with its HTTP status.
     const registered = (await response.json().catch(() => undefined)) as Json | undefined;
     if (!response.ok || typeof registered?.client_id !== 'string') throw oauthError(`Dynamic Client Registration at ${metadata.registration_endpoint} failed with HTTP ${response.status}${typeof registered?.error === 'string' ? ` (${registered.error})` : ''}.`, response.status);
     const client: OAuthClientInformation = { client_id: registered.client_id };
@@ -211,6 +233,7 @@ export class OAuthSession {
       if (method === 'client_secret_post' && client.client_secret !== undefined) body.set('client_secret', client.client_secret);
     }
     const response = await this.#fetch(metadata.token_endpoint, { method: 'POST', headers, body });
+    // Not JSON: caught just below as a failed token request, with its HTTP status.
     const answer = (await response.json().catch(() => undefined)) as Json | undefined;
     if (!response.ok || typeof answer?.access_token !== 'string') {
       const reason = typeof answer?.error === 'string' ? ` (${answer.error}${typeof answer.error_description === 'string' ? `: ${answer.error_description}` : ''})` : '';

@@ -11,7 +11,7 @@ import { McpClientError } from './errors.ts';
 import { encodeHeaderValue } from './header-values.ts';
 import { failureError, getStream, postMessage, readFailure } from './http-exchange.ts';
 import type { Endpoint, FetchLike } from './http-exchange.ts';
-import { readMessages } from './message-reader.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, readMessages } from './message-reader.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
 import type { HeaderParam } from './tool-headers.ts';
 
@@ -20,6 +20,8 @@ export interface SdkTransportOptions {
   token?: string | (() => string | undefined | Promise<string | undefined>);
   fetch?: FetchLike;
   preferJsonLines?: boolean;
+  /** The largest message read from the server; a larger one is an error. Default 16 MiB. */
+  maxMessageBytes?: number;
 }
 
 /** The subset of the SDK's TransportSendOptions this transport honours. */
@@ -61,6 +63,7 @@ export class StatelessHttpTransport {
       headers: Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       token: typeof token === 'string' ? () => token : token,
       preferJsonLines: options.preferJsonLines ?? false,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     };
   }
 
@@ -121,7 +124,7 @@ export class StatelessHttpTransport {
     const response = await postMessage(this.#endpoint, message, headers, signal);
     if (isRequest && message.method === 'initialize' && response.ok) this.sessionId = response.headers.get('mcp-session-id') ?? undefined;
     if (!response.ok) {
-      const failure = await readFailure(response);
+      const failure = await readFailure(response, this.#endpoint.maxMessageBytes);
       // Auth failures stay errors: the caller must act. Others become the request's JSON-RPC error,
       // which is also how the SDK's era probe learns that a 2025 server did not understand it.
       if (!isRequest || response.status === 401 || response.status === 403) throw failureError(failure, this.#endpoint.url);
@@ -130,7 +133,7 @@ export class StatelessHttpTransport {
       return;
     }
     if (!isRequest) {
-      await response.body?.cancel().catch(() => undefined);
+      await response.body?.cancel().catch(() => undefined); // a 202 carries nothing; this only releases the connection
       // 2025: after initialized, a session server may push messages on the GET stream.
       if ('method' in message && message.method === 'notifications/initialized' && this.sessionId !== undefined) void this.#listen();
       return;
@@ -138,10 +141,15 @@ export class StatelessHttpTransport {
     void this.#read(response, message.id, signal);
   }
 
+  /** Failures no request can carry go to the SDK's onerror; none once `signal` (the request's or close()) has aborted. */
+  #report(error: unknown, signal: AbortSignal): void {
+    if (!signal.aborted) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+  }
+
   async #read(response: Response, id: JsonRpcId, signal: AbortSignal): Promise<void> {
     let answered = false;
     try {
-      for await (const value of readMessages(response)) {
+      for await (const value of readMessages(response, {}, this.#endpoint.maxMessageBytes)) {
         const classified = classifyMessage(value);
         if (classified.kind === 'invalid') throw new McpClientError('INVALID_RESPONSE', `The server sent an invalid JSON-RPC message (${classified.reason}).`);
         if (classified.kind === 'response' && classified.message.id === id) answered = true;
@@ -152,21 +160,22 @@ export class StatelessHttpTransport {
         this.#deliver(lost);
       }
     } catch (error) {
-      if (!signal.aborted) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+      this.#report(error, signal);
     }
   }
 
   async #listen(): Promise<void> {
     const headers = this.#headersFor({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    const response = await getStream(this.#endpoint, headers, this.#closed.signal).catch(() => undefined);
-    if (!response?.ok) return void (await response?.body?.cancel().catch(() => undefined));
     try {
-      for await (const value of readMessages(response)) {
+      const response = await getStream(this.#endpoint, headers, this.#closed.signal);
+      // 405: the server offers no GET stream, which it may; the cancel only releases the connection.
+      if (!response.ok) return void (await response.body?.cancel().catch(() => undefined));
+      for await (const value of readMessages(response, {}, this.#endpoint.maxMessageBytes)) {
         const classified = classifyMessage(value);
         if (classified.kind === 'request' || classified.kind === 'notification') this.#deliver(classified.message);
       }
     } catch (error) {
-      if (!this.#closed.signal.aborted) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+      this.#report(error, this.#closed.signal);
     }
   }
 }

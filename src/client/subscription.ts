@@ -49,7 +49,9 @@ export class Subscription implements AsyncIterableIterator<JsonRpcNotification> 
         return this.#end(error, undefined);
       },
     );
+    // The same error reaches next(); awaiting `finished` is optional, so it must not go unhandled.
     this.finished.catch(() => undefined);
+    // A failed stream already refused `acknowledged` with its error (above); only a clean end still needs to.
     void this.finished.then(() => refuse(new Error('The listen stream ended before it was acknowledged.')), () => undefined);
   }
 

@@ -111,7 +111,7 @@ export class McpCoordinator {
     // A claim that ends before it starts holds nothing: recording it would only cost a write.
     if (expiresAt > now) {
       sql.exec('INSERT OR REPLACE INTO claims (key, exp) VALUES (?, ?)', key, Math.ceil(expiresAt));
-      this.#scheduleSweep(now).catch(() => undefined); // the next write schedules it again
+      this.#scheduleSweep(now).catch(() => undefined); // safe: reads ignore expired claims, a missed sweep only delays deleting them
     } else if (held) {
       sql.exec('DELETE FROM claims WHERE key = ?', key);
     }

@@ -144,7 +144,7 @@ async function readLimited(request: Request, limit: number): Promise<string | Re
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => undefined);
+        await reader.cancel().catch(() => undefined); // safe: the 413 is the answer either way; this only stops the upload
         return tooLarge();
       }
       chunks.push(value);

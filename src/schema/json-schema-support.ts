@@ -95,6 +95,7 @@ export function quote(value: unknown, max = 60): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
+    // A BigInt or a cycle, which only schemas written in code hold (parsed JSON has neither): String() still names it.
     text = String(value);
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -159,11 +159,16 @@ describe('bearer gate with JWT access tokens', () => {
     }
   });
 
-  it('answers 503 with Retry-After, not 401, when the JWKS endpoint is down', async () => {
+  it('answers 503 with Retry-After, not 401, when the JWKS endpoint is down, and tells onError why once', async () => {
+    const reported: unknown[] = [];
     const down = await serveApp((options) =>
       createMcpApp(createAuthMcpServer(), {
         ...options,
-        auth: createBearerAuth({ verify: jwtVerifier({ jwksUrl: 'http://127.0.0.1:9/jwks', issuer: ISSUER, jwksTimeoutMs: 500 }), authorizationServers: [ISSUER] }),
+        auth: createBearerAuth({
+          verify: jwtVerifier({ jwksUrl: 'http://127.0.0.1:9/jwks', issuer: ISSUER, jwksTimeoutMs: 500 }),
+          authorizationServers: [ISSUER],
+          onError: (error) => reported.push(error),
+        }),
       }),
     );
     try {
@@ -171,6 +176,10 @@ describe('bearer gate with JWT access tokens', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect((await response.json()).error.message).toContain('JWKS');
+      expect((await post(down.url, 'tools/list', { headers: bearer(await token({ aud: down.url })) })).status).toBe(503);
+      // The operator learns the cause the client is not told, once for the outage rather than per request.
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toBeInstanceOf(Error);
     } finally {
       await down.close();
     }

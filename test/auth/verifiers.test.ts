@@ -65,7 +65,7 @@ describe('introspectionVerifier', () => {
   it('reports unavailable, not invalid, when introspection fails', async () => {
     up = false;
     try {
-      expect(await make()('good', { resource: RESOURCE })).toMatchObject({ ok: false, kind: 'unavailable' });
+      expect(await make()('good', { resource: RESOURCE })).toMatchObject({ ok: false, kind: 'unavailable', cause: new Error('introspection answered 500') });
     } finally {
       up = true;
     }

@@ -1,31 +1,12 @@
 // The `stateless-mcp` command as a user runs it: a child process per invocation, asserting its
 // stdout, stderr and exit code (0 ok, 1 isError, 2 usage, 3 protocol/HTTP, 4 unreachable).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoApp } from '../../src/demo/app.ts';
+import { cli } from '../support/cli.ts';
 import { freePorts } from '../support/processes.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    // stdin is not a TTY here, so elicitation answers come only from --answer.
-    const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-    child.stdin?.end();
-  });
-}
 
 let demo: Served;
 let guarded: Served;

@@ -122,6 +122,23 @@ describe('era detection', () => {
   });
 });
 
+describe('the 2025 session stream', () => {
+  it('tells onWarning why the GET stream failed: it has no caller to reject', async () => {
+    const base = legacyServer();
+    const fetch: FetchLike = async (url, init) => {
+      if ((init?.method ?? 'GET') !== 'GET') return base.fetch(url, init);
+      await base.fetch(url, init);
+      return new Response('retry: 1\ndata: {"jsonrpc":"2.0","surprise":true}\n\n', { headers: { 'content-type': 'text/event-stream' } });
+    };
+    const warnings: string[] = [];
+    const client = createClient(endpoint(), { fetch, onWarning: (message) => warnings.push(message) });
+    await client.listTools();
+    await expect.poll(() => warnings.length).toBeGreaterThan(0);
+    expect(warnings[0]).toBe(`The session's GET stream failed; resuming it: The server sent an invalid JSON-RPC message (a JSON-RPC message needs "method" (request or notification) or "result"/"error" (response)): {"jsonrpc":"2.0","surprise":true}`);
+    await client.close();
+  });
+});
+
 describe('retries', () => {
   const flaky = (failures: number, fail: () => Response | never) =>
     scripted((body, _headers, seen) => (seen.length <= failures ? fail() : body?.method === 'server/discover' ? discover(body) : result(body, { tools: [], ttlMs: 0 })));

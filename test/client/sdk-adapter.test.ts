@@ -108,3 +108,23 @@ describe('SDK 2.x Client (versionNegotiation auto) on createSdkTransport', () =>
     }
   });
 });
+
+describe('createSdkTransport failures that no request carries', () => {
+  it("reports a 2025 session's GET stream that cannot be opened to onerror", async () => {
+    const fetch = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      if (init?.method === 'GET') throw new TypeError('fetch failed');
+      const message = JSON.parse(String(init?.body)) as { id?: number };
+      if (message.id === undefined) return new Response(null, { status: 202 });
+      const result = { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } };
+      return Response.json({ jsonrpc: '2.0', id: message.id, result }, { headers: { 'mcp-session-id': 'sess-1' } });
+    };
+    const transport = createSdkTransport('http://127.0.0.1:1/mcp', { fetch });
+    const errors: Error[] = [];
+    transport.onerror = (error) => errors.push(error);
+    await transport.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} });
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]).toMatchObject({ code: 'UNREACHABLE', message: expect.stringContaining('fetch failed') });
+    await transport.close();
+  });
+});
