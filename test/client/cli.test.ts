@@ -62,7 +62,7 @@ describe.concurrent('stateless-mcp CLI', () => {
   it('tools --json prints the tool list as JSON', async () => {
     const { code, stdout } = await cli(['tools', demo.url, '--json']);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as { name: string }[]).map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'greet']);
+    expect((JSON.parse(stdout) as { name: string }[]).map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'query_rows', 'greet']);
   });
 
   it('call takes k=v arguments (JSON-parsed values) or one JSON object', async () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { PARTIAL_RESULT_METHOD, checkPartialResultNotification } from './partial-result-shapes.ts';
 import { checkTaskNotification, checkTaskResult } from './tasks-shapes.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module, whose `default` is the plugin.
@@ -159,6 +160,13 @@ function plan(oracle: VersionOracle, message: unknown, context: MessageContext):
     } else if (modern && message.method === 'notifications/tasks') {
       errors.push(...checkTaskNotification(message.params));
       checks.push(['JSONRPCNotification', message, '']);
+    } else if (message.method === PARTIAL_RESULT_METHOD) {
+      // The one extension notification of every lane: its own shape, the official content blocks.
+      errors.push(...checkPartialResultNotification(message.params));
+      checks.push(['JSONRPCNotification', message, '']);
+      const content = isObject(message.params) && Array.isArray(message.params.content) ? message.params.content : [];
+      if (oracle.defs.ContentBlock) content.forEach((block, i) => checks.push(['ContentBlock', block, `/params/content/${i}`]));
+      else checks.push(['CallToolResult', { content }, '/params']);
     } else {
       const def = oracle.serverNotifications.get(message.method);
       if (!def) errors.push(`${message.method} is not a server notification in ${oracle.version}`);
