@@ -1,12 +1,18 @@
-// The client's side of partial tool results against a crafted server: a small Hono app on loopback
-// whose tools/call answer is a stream each test scripts message by message (SSE or JSON Lines),
-// including what a careless or hostile server might send: foreign tokens, repeats, gaps.
+// The client's side of partial tool results. Against a crafted server (a small Hono app on
+// loopback whose tools/call answer is a stream each test scripts message by message, SSE or JSON
+// Lines), including what a careless or hostile server might send: foreign tokens, repeats, gaps.
+// Then against our own server: the demo's query_rows and a tool gated by the test.
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createClient } from '../../src/client/index.ts';
 import type { ClientOptions, PartialResult, ToolStreamEvent } from '../../src/client/index.ts';
+import { createDemoApp } from '../../src/demo/app.ts';
+import { createMcpApp } from '../../src/http/index.ts';
+import { createServer } from '../../src/index.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
+import { createWireLog } from './wire-log.ts';
 
 type Body = { id: number; method: string; params?: Record<string, any> };
 type Send = (message: object) => void;
@@ -233,5 +239,55 @@ describe('client partial results: flow control', () => {
     const rest: unknown[] = [];
     for (let step = await iterator.next(); !step.done; step = await iterator.next()) rest.push(step.value.type === 'partial' ? step.value.seq : step.value.type);
     expect(rest).toEqual([1, 2, 3, 4, 'result']);
+  });
+});
+
+describe('client partial results against the stateless-mcp server', () => {
+  const rows = [1, 2, 3].map((id) => text(JSON.stringify({ id, name: `row ${id}`, value: (id * 37) % 101 })));
+
+  for (const [lane, options, contentType] of [
+    ['SSE', {}, 'text/event-stream'],
+    ['JSON Lines', { preferJsonLines: true }, 'application/jsonl'],
+    ['SSE on the 2025 lane', { era: 'legacy' as const }, 'text/event-stream'],
+  ] as const) {
+    it(`query_rows over ${lane}: one piece per row, seq 0, 1, 2, then the result holding every row`, async () => {
+      const demo = await serveApp((httpOptions) => createDemoApp(httpOptions));
+      served.push(demo);
+      const wire = createWireLog();
+      const mcp = createClient(demo.url, { fetch: wire.fetch, eraMemory: new Map(), ...options });
+      const events: ToolStreamEvent[] = [];
+      for await (const event of mcp.streamTool('query_rows', { rows: 3, intervalMs: 5 })) events.push(event);
+      expect(events).toEqual([...rows.map((row, seq) => ({ type: 'partial', seq, content: [row] })), { type: 'result', result: expect.objectContaining({ content: rows }) }]);
+      expect(wire.posts('tools/call').map((e) => e.contentType)).toEqual([contentType]);
+      // Without the opt-in: no piece, the same result.
+      const seen: string[] = [];
+      const plain = await mcp.callTool('query_rows', { rows: 3, intervalMs: 5 }, { onNotification: (m) => seen.push(m.method) });
+      expect(events.at(-1)).toEqual({ type: 'result', result: plain });
+      expect(seen).toEqual([]);
+      await mcp.close();
+    });
+  }
+
+  it('each piece reaches onPartial while the handler is still running', async () => {
+    const next = gate();
+    const server = createServer({ name: 'gated', version: '1.0.0' });
+    server.registerTool('gated', { inputSchema: z.object({}) }, async function* () {
+      yield text('first');
+      // Opened by the test's onPartial for the first piece: the handler cannot finish before it.
+      await next.opened;
+      yield text('second');
+    });
+    const app = await serveApp((options) => createMcpApp(server, options));
+    served.push(app);
+    const order: string[] = [];
+    const result = await createClient(app.url, { eraMemory: new Map() }).callTool('gated', {}, {
+      onPartial: (piece) => {
+        order.push(`piece ${piece.seq}`);
+        if (piece.seq === 0) next.open();
+      },
+    });
+    order.push('result');
+    expect(order).toEqual(['piece 0', 'piece 1', 'result']);
+    expect(result.content).toEqual([text('first'), text('second')]);
   });
 });
