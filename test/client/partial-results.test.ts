@@ -18,7 +18,7 @@ type Body = { id: number; method: string; params?: Record<string, any> };
 type Send = (message: object) => void;
 type Script = (request: Body, send: Send) => Promise<void> | void;
 
-const text = (value: string) => ({ type: 'text', text: value });
+const text = (value: string) => ({ type: 'text' as const, text: value });
 const token = (request: Body): unknown => request.params?._meta?.partialResultToken;
 const partial = (partialResultToken: unknown, seq: number, value = `row ${seq}`) => ({
   jsonrpc: '2.0',
