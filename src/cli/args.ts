@@ -26,7 +26,8 @@ export const USAGE = `Usage: stateless-mcp <command> <url> [arguments] [options]
 Commands:
   discover <url>                    what the server is: era, revision, capabilities
   tools <url>                       list its tools
-  call <url> <tool> [k=v ...|JSON]  call a tool (values are JSON-parsed when they can be)
+  call <url> <tool> [k=v ...|JSON]  call a tool (values are JSON-parsed when they can be); pieces
+                                    of its result print as the tool produces them
   read <url> [uri]                  read a resource; without a URI, list resources
   prompt <url> [name] [k=v ...]     get a prompt; without a name, list prompts
   bridge <url>                      serve the remote server to a desktop client over stdio
@@ -35,7 +36,8 @@ Options:
   -H, --header 'Name: value'  send a header on every request (repeatable)
   --token TOKEN               bearer token (default: $MCP_TOKEN; more headers: $MCP_HEADERS,
                               one 'Name: value' per line)
-  --json                      print the raw result as JSON
+  --json                      print the raw result as JSON; for call, JSON Lines events:
+                              {"type":"partial",...} per piece, then {"type":"result",...}
   --answer k=v                answer an elicitation field without prompting (repeatable)
   --root URI                  offer a root to servers that ask for roots (repeatable)
   --timeout MS                give up after MS milliseconds (default 60000; 0 for none)

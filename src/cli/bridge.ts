@@ -1,11 +1,12 @@
 // `stateless-mcp bridge <url>`: a stdio MCP server for desktop clients (Claude Desktop, Cursor)
 // that forwards to a remote server through our client. It answers `initialize` itself (stdio
-// clients speak the 2025 handshake), relays progress and log notifications, turns the remote's
-// input requests (MRTR or 2025 server requests) into stdio requests to the desktop, and relays
-// list changes from `subscriptions/listen`. stdout carries JSON-RPC only; logs go to stderr.
-import { McpClientError, createClient } from '../client/index.ts';
-import type { ClientOptions, InputHandlers, ListenFilter, McpClient, Progress, ServerDescription, Subscription } from '../client/index.ts';
-import { ErrorCode } from '../protocol/jsonrpc.ts';
+// clients speak the 2025 handshake), relays progress and log notifications, and partial tool
+// results to a desktop that declared `partialResults`, turns the remote's input requests (MRTR or
+// 2025 server requests) into stdio requests to the desktop, and relays list changes from
+// `subscriptions/listen`. stdout carries JSON-RPC only; logs go to stderr.
+import { McpClientError, PARTIAL_RESULT_METHOD, createClient } from '../client/index.ts';
+import type { ClientOptions, InputHandlers, ListenFilter, McpClient, PartialResult, Progress, ServerDescription, Subscription } from '../client/index.ts';
+import { ErrorCode, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 import { isLogLevel } from '../protocol/revisions.ts';
 import type { LogLevel } from '../protocol/revisions.ts';
@@ -85,14 +86,14 @@ class Bridge {
   async #answer(request: JsonRpcRequest): Promise<void> {
     const controller = new AbortController();
     this.#inflight.set(request.id, controller);
-    const relayed = { progress: false };
+    const relayed = { notified: false };
     try {
       const result = await this.#dispatch(request, controller.signal, relayed);
       for (const field of MODERN_FIELDS) delete result[field];
       // SDK 1.x stdio clients handle a notification a microtask late but a response at once: a
-      // progress line read together with the result would find its handler gone. A short pause
-      // lets the last progress line be read first.
-      if (relayed.progress) await new Promise((resolve) => setTimeout(resolve, 10));
+      // progress or partial-result line read together with the result would find its handler
+      // gone. A short pause lets the last such line be read first.
+      if (relayed.notified) await new Promise((resolve) => setTimeout(resolve, 10));
       this.#channel.send({ jsonrpc: '2.0', id: request.id, result });
     } catch (error) {
       if (controller.signal.aborted) return; // cancelled by the desktop: no answer is expected
@@ -110,7 +111,22 @@ class Bridge {
     return { code: ErrorCode.InternalError, message: `The remote MCP server at ${this.#url.href} could not answer ${method}: ${message}` };
   }
 
-  async #dispatch(request: JsonRpcRequest, signal: AbortSignal, relayed: { progress: boolean }): Promise<JsonObject> {
+  /**
+   * Pieces of a tools/call for a desktop that declared `partialResults` at initialize and sent a
+   * token with the call; undefined otherwise, so the remote call does not opt in either. The
+   * desktop gets its own seq (0, 1, 2, …), whatever gaps the remote stream had.
+   */
+  #partialRelay(partialResultToken: unknown, relayed: { notified: boolean }): ((piece: PartialResult) => void) | undefined {
+    if (!isJsonObject(this.#desktopCapabilities.partialResults)) return undefined;
+    if (typeof partialResultToken !== 'string' && typeof partialResultToken !== 'number') return undefined;
+    let seq = 0;
+    return ({ seq: _remoteSeq, ...piece }) => {
+      relayed.notified = true;
+      this.#channel.send({ jsonrpc: '2.0', method: PARTIAL_RESULT_METHOD, params: { partialResultToken, seq: seq++, ...piece } });
+    };
+  }
+
+  async #dispatch(request: JsonRpcRequest, signal: AbortSignal, relayed: { notified: boolean }): Promise<JsonObject> {
     const params = request.params ?? {};
     const meta = (params._meta ?? {}) as JsonObject;
     const progressToken = meta.progressToken;
@@ -120,7 +136,7 @@ class Bridge {
       onProgress:
         typeof progressToken === 'string' || typeof progressToken === 'number'
           ? (progress: Progress) => {
-              relayed.progress = true;
+              relayed.notified = true;
               this.#channel.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, ...progress } });
             }
           : undefined,
@@ -142,7 +158,7 @@ class Bridge {
       case 'prompts/list':
         return { prompts: await this.#remoteClient.listPrompts({ signal }) };
       case 'tools/call':
-        return { ...(await this.#remoteClient.callTool(String(params.name), (params.arguments ?? {}) as JsonObject, call)) };
+        return { ...(await this.#remoteClient.callTool(String(params.name), (params.arguments ?? {}) as JsonObject, { ...call, onPartial: this.#partialRelay(meta.partialResultToken, relayed) })) };
       case 'resources/read':
         return { ...(await this.#remoteClient.readResource(String(params.uri), call)) };
       case 'prompts/get':

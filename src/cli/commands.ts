@@ -3,6 +3,7 @@
 import { McpClientError, createClient, isClientError } from '../client/index.ts';
 import { ErrorCode } from '../protocol/jsonrpc.ts';
 import type { ClientOptions, McpClient } from '../client/index.ts';
+import type { CallToolResult, ContentBlock } from '../protocol/types.ts';
 import { UsageError, parsePromptArguments, parseToolArguments } from './args.ts';
 import type { Invocation } from './args.ts';
 import { createElicitationHandler } from './answers.ts';
@@ -10,7 +11,9 @@ import type { Io } from './host.ts';
 import {
   createProgressDisplay,
   formatDiscover,
+  formatEvent,
   formatJson,
+  formatPiece,
   formatPromptResult,
   formatPrompts,
   formatReadResult,
@@ -19,6 +22,7 @@ import {
   formatTools,
   styleFor,
 } from './output.ts';
+import type { ProgressDisplay, Style } from './output.ts';
 
 export const ExitCode = { Ok: 0, ToolError: 1, Usage: 2, Protocol: 3, Unreachable: 4 } as const;
 
@@ -50,6 +54,33 @@ export function describeError(error: unknown): string {
   return text;
 }
 
+/**
+ * `call`: pieces of the result go to stdout as they arrive (clearing the progress line first), then
+ * what the result adds to them; with --json, one JSON Lines event per piece and one for the result.
+ */
+async function runCall(client: McpClient, invocation: Invocation, io: Io, style: Style, progress: ProgressDisplay): Promise<number> {
+  const [name, ...rest] = invocation.rest;
+  const printed: ContentBlock[] = [];
+  let result: CallToolResult = {};
+  for await (const event of client.streamTool(name!, parseToolArguments(rest), { onProgress: progress.update })) {
+    if (invocation.json) io.stdout.write(formatEvent(event));
+    if (event.type === 'result') result = event.result;
+    else if (!invocation.json) {
+      progress.done();
+      io.stdout.write(formatPiece(event.content));
+      printed.push(...event.content);
+    }
+  }
+  progress.done();
+  if (invocation.json) return result.isError ? ExitCode.ToolError : ExitCode.Ok;
+  if (result.isError) {
+    io.stderr.write(`${style.red('The tool reported an error:')}\n${formatToolResult(result, printed)}`);
+    return ExitCode.ToolError;
+  }
+  io.stdout.write(formatToolResult(result, printed));
+  return ExitCode.Ok;
+}
+
 async function runWith(client: McpClient, invocation: Invocation, io: Io): Promise<number> {
   const style = styleFor(io.stdout, io.env);
   const print = (json: unknown, pretty: () => string) => io.stdout.write(invocation.json ? formatJson(json) : pretty());
@@ -68,17 +99,8 @@ async function runWith(client: McpClient, invocation: Invocation, io: Io): Promi
         print(tools, () => formatTools(tools, style));
         return ExitCode.Ok;
       }
-      case 'call': {
-        const result = await client.callTool(name!, parseToolArguments(rest), streaming);
-        progress.done();
-        if (result.isError) {
-          if (invocation.json) io.stdout.write(formatJson(result));
-          else io.stderr.write(`${style.red('The tool reported an error:')}\n${formatToolResult(result)}`);
-          return ExitCode.ToolError;
-        }
-        print(result, () => formatToolResult(result));
-        return ExitCode.Ok;
-      }
+      case 'call':
+        return await runCall(client, invocation, io, style, progress);
       case 'read': {
         if (name === undefined) {
           const resources = await client.listResources();

@@ -1,6 +1,6 @@
-// How results look: readable text for people (colour only on a TTY), raw JSON with --json, and a
-// live progress line on stderr while a call streams.
-import type { Progress, Prompt, Resource, ResourceTemplate, ServerDescription, Tool } from '../client/index.ts';
+// How results look: readable text for people (colour only on a TTY), raw JSON with --json (JSON
+// Lines events for a tool call), and a live progress line on stderr while a call streams.
+import type { Progress, Prompt, Resource, ResourceTemplate, ServerDescription, Tool, ToolStreamEvent } from '../client/index.ts';
 import type { CallToolResult, ContentBlock, GetPromptResult, ReadResourceResult, ResourceContents } from '../protocol/types.ts';
 import type { OutputStream } from './host.ts';
 
@@ -80,14 +80,40 @@ export function formatPrompts(prompts: Prompt[], style: Style): string {
   return prompts.map((p) => `${style.bold(p.name)}(${(p.arguments ?? []).map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ')})${p.description ? `\n  ${style.dim(p.description)}` : ''}`).join('\n') + '\n';
 }
 
-export function formatToolResult(result: CallToolResult): string {
-  const parts = (result.content ?? []).map(formatContent);
-  const text = parts.join('\n');
+/** One line of `call --json`: a piece as it arrived, or the final result. */
+export function formatEvent(event: ToolStreamEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
+/** A piece of a tool's result, printed as it arrives; nothing for a piece without content. */
+export function formatPiece(content: readonly ContentBlock[]): string {
+  return content.length === 0 ? '' : `${content.map(formatContent).join('\n')}\n`;
+}
+
+/**
+ * The final result's blocks that were not printed as pieces. The result holds the pieces in the
+ * order they were sent, so the printed blocks are matched as a subsequence: a piece lost on the way
+ * is still printed here, and a block the server changed is printed again rather than lost.
+ */
+function unprinted(content: readonly ContentBlock[], printed: readonly ContentBlock[]): ContentBlock[] {
+  let next = 0;
+  return content.filter((block) => {
+    if (next < printed.length && JSON.stringify(block) === JSON.stringify(printed[next])) return (next++, false);
+    return true;
+  });
+}
+
+/** The result, less the blocks already printed as pieces (`printed`, in order). */
+export function formatToolResult(result: CallToolResult, printed: readonly ContentBlock[] = []): string {
+  const content = result.content ?? [];
+  const rest = unprinted(content, printed);
+  const text = rest.map(formatContent).join('\n');
   // Servers SHOULD repeat structured output as text; show it only when they did not.
-  if (result.structuredContent !== undefined && !parts.some((part) => part.trim() === JSON.stringify(result.structuredContent))) {
+  if (result.structuredContent !== undefined && !content.some((block) => formatContent(block).trim() === JSON.stringify(result.structuredContent))) {
     return `${text}${text ? '\n' : ''}${JSON.stringify(result.structuredContent, null, 2)}\n`;
   }
-  return `${text}\n`;
+  // After pieces, a result that adds nothing prints nothing (not an empty line).
+  return text === '' && printed.length > 0 ? '' : `${text}\n`;
 }
 
 export function formatReadResult(result: ReadResourceResult): string {
@@ -100,7 +126,13 @@ export function formatPromptResult(result: GetPromptResult, style: Style): strin
 }
 
 /** A progress line on stderr: redrawn in place on a TTY, one line per update otherwise. */
-export function createProgressDisplay(stream: OutputStream): { update(progress: Progress): void; done(): void } {
+export interface ProgressDisplay {
+  update(progress: Progress): void;
+  /** Clears the line on a TTY, before other output or at the end. */
+  done(): void;
+}
+
+export function createProgressDisplay(stream: OutputStream): ProgressDisplay {
   let shown = false;
   return {
     update({ progress, total, message }) {

@@ -7,7 +7,7 @@ import type { LogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, GetPromptResult, Implementation, ReadResourceResult } from '../protocol/types.ts';
 import { McpClientError } from './errors.ts';
 import { Connection } from './connection.ts';
-import type { RequestOptions } from './connection.ts';
+import type { RequestOptions, ToolCallOptions } from './connection.ts';
 import type { Endpoint, FetchLike, RetryPolicy } from './http-exchange.ts';
 import type { InputHandlers } from './input-handlers.ts';
 import { IdleWatch } from './idle-watch.ts';
@@ -16,6 +16,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { OAuthSession } from './oauth.ts';
 import type { OAuthProvider } from './oauth-types.ts';
 import { requireArray, requireObject } from './result-shapes.ts';
+import type { PartialResult, ToolStreamEvent } from './partial-results.ts';
 import { Subscription } from './subscription.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
 import type { HeaderParam } from './tool-headers.ts';
@@ -45,7 +46,7 @@ export interface ClientOptions {
   logLevel?: LogLevel;
   /** Every notification the client receives, from any call or listen stream. */
   onNotification?: (message: JsonRpcNotification) => void;
-  /** Things worth telling a user that no call can report (a tool dropped for an invalid x-mcp-header, a broken 2025 session stream). */
+  /** Things worth telling a user that no call can report (a tool dropped for an invalid x-mcp-header, a broken 2025 session stream, a partial result dropped as out of order). */
   onWarning?: (message: string) => void;
   maxInputRounds?: number;
   /** A cache shared between clients for `cacheScope: "public"` results; private ones stay per client. */
@@ -230,8 +231,15 @@ export class McpClient {
     return this.#list<Prompt>('prompts/list', 'prompts', options);
   }
 
-  /** `isError` results are returned, not thrown: the tool ran and said it failed. */
-  async callTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): Promise<CallToolResult> {
+  /**
+   * `isError` results are returned, not thrown: the tool ran and said it failed. With `onPartial`
+   * the call opts in to partial results and each piece reaches `onPartial` as the tool produces it;
+   * the result still holds every piece.
+   *
+   * @example
+   * const result = await client.callTool('query_rows', { rows: 5 }, { onPartial: (piece) => show(piece.content) });
+   */
+  async callTool(name: string, args: JsonObject = {}, options: ToolCallOptions = {}): Promise<CallToolResult> {
     let headers: Record<string, string> = {};
     if (this.era !== 'legacy') {
       // Mirroring x-mcp-header values needs the tool's schema: learn it once if nobody listed tools yet.
@@ -241,6 +249,61 @@ export class McpClient {
     const result = await this.#connection.request('tools/call', { name, arguments: args }, { ...options, headers: { ...options.headers, ...headers } });
     requireArray('tools/call', result, 'content');
     return result as CallToolResult;
+  }
+
+  /**
+   * The call as an async iterable: each piece of the result as it arrives (`{ type: 'partial', seq,
+   * content, structuredContent?, final? }`), then `{ type: 'result', result }` with the complete
+   * result, which holds every piece (servers without partial results send only that). The call
+   * declares `partialResults` and its token by itself. The response is read no further ahead
+   * than one piece, so a slow loop slows the server instead of filling memory; leaving the loop
+   * early closes the stream, which cancels the call. A JSON-RPC error is thrown from the loop.
+   *
+   * @example
+   * for await (const event of client.streamTool('query_rows', { rows: 5 })) {
+   *   if (event.type === 'partial') show(event.content);
+   *   else finish(event.result);
+   * }
+   */
+  async *streamTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): AsyncGenerator<ToolStreamEvent, void, undefined> {
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    // One piece waits here while the loop body runs; the reader holds the next until it is taken.
+    let offered: { piece: PartialResult; taken(): void } | undefined;
+    let wake: (() => void) | undefined;
+    let outcome: { result: CallToolResult } | { error: unknown } | undefined;
+    const onPartial = (piece: PartialResult) =>
+      new Promise<void>((taken) => {
+        offered = { piece, taken };
+        wake?.();
+      });
+    const call = this.callTool(name, args, { ...options, signal, onPartial }).then(
+      (result) => void (outcome = { result }),
+      (error: unknown) => void (outcome = { error }),
+    );
+    void call.then(() => wake?.());
+    try {
+      for (;;) {
+        if (offered) {
+          const { piece, taken } = offered;
+          offered = undefined;
+          taken();
+          yield { type: 'partial', ...piece };
+        } else if (outcome) {
+          if ('error' in outcome) throw outcome.error;
+          yield { type: 'result', result: outcome.result };
+          return;
+        } else {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      }
+    } finally {
+      // Left early (break, throw, return): close the stream, which a server takes as cancellation.
+      stop.abort();
+      offered?.taken();
+      await call;
+    }
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {

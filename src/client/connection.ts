@@ -16,6 +16,8 @@ import type { IdleWatch } from './idle-watch.ts';
 import { answerInputRequest, answerInputRequests, capabilitiesFor } from './input-handlers.ts';
 import type { InputContext, InputHandlers } from './input-handlers.ts';
 import { LEGACY_OFFERS, LegacySession, SessionExpired } from './legacy-session.ts';
+import { PARTIAL_RESULTS_CAPABILITY, PartialStream } from './partial-results.ts';
+import type { OnPartial } from './partial-results.ts';
 import { awaitResponse } from './rpc-stream.ts';
 import type { Era, Progress } from './types.ts';
 
@@ -45,6 +47,18 @@ export interface StreamRequestOptions extends RequestOptions {
   idle?: IdleWatch;
 }
 
+/** What `tools/call` takes beyond any request's options. */
+export interface ToolCallOptions extends RequestOptions {
+  /**
+   * Opts the call in to partial results (an extension following the SEP-2998 draft): declares
+   * `partialResults`, issues a `partialResultToken`, and hands over each piece in order as it
+   * arrives. The next piece is read only once a returned promise settles (a slow receiver slows
+   * the server rather than filling memory); a throw ends the call. Servers without the extension
+   * send no pieces; the final result holds every piece either way.
+   */
+  onPartial?: OnPartial;
+}
+
 export interface ConnectionOptions {
   endpoint: Endpoint;
   clientInfo: Implementation;
@@ -58,6 +72,12 @@ export interface ConnectionOptions {
   onNotification(message: JsonRpcNotification): void;
   /** Failures that have no caller to reject (the 2025 session's GET stream). */
   onWarning(message: string): void;
+}
+
+/** The per-call tokens a request carries and the streams that answer to them. */
+interface Tracked {
+  progressToken: string | undefined;
+  partials: PartialStream | undefined;
 }
 
 /** Methods that exist only in 2026-07-28. */
@@ -97,6 +117,7 @@ export class Connection {
   #legacy: Promise<LegacySession> | undefined;
   #nextId = 0;
   #nextProgress = 0;
+  #nextPartial = 0;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -187,7 +208,7 @@ export class Connection {
   }
 
   /** One request, in whichever era the server speaks; resolves with its complete result. */
-  request(method: string, params: JsonObject, options: StreamRequestOptions = {}): Promise<JsonObject> {
+  request(method: string, params: JsonObject, options: StreamRequestOptions & ToolCallOptions = {}): Promise<JsonObject> {
     return this.withSignal(method, options, async (signal) => {
       const retry = options.retry ?? this.#options.retry;
       if ((await this.ensureEra(signal, retry)) === 'modern') {
@@ -209,9 +230,17 @@ export class Connection {
     });
   }
 
-  #dispatch(message: JsonRpcNotification, progressToken: string | undefined, options: RequestOptions): void {
+  #track(options: ToolCallOptions): Tracked {
+    return {
+      progressToken: options.onProgress ? `progress-${++this.#nextProgress}` : undefined,
+      partials: options.onPartial ? new PartialStream(options.onPartial, this.#options.onWarning) : undefined,
+    };
+  }
+
+  /** Hands a notification to the call's listeners; a returned promise holds the read until a partial-result receiver is ready. */
+  #dispatch(message: JsonRpcNotification, tracked: Tracked | undefined, options: RequestOptions): void | Promise<void> {
     const params = message.params ?? {};
-    if (message.method === 'notifications/progress' && progressToken !== undefined && params.progressToken === progressToken) {
+    if (message.method === 'notifications/progress' && tracked?.progressToken !== undefined && params.progressToken === tracked.progressToken) {
       const progress: Progress = { progress: Number(params.progress) };
       if (typeof params.total === 'number') progress.total = params.total;
       if (typeof params.message === 'string') progress.message = params.message;
@@ -219,6 +248,7 @@ export class Connection {
     }
     options.onNotification?.(message);
     this.#options.onNotification(message);
+    return tracked?.partials?.receive(message);
   }
 
   #context(method: string, params: JsonObject, signal: AbortSignal): InputContext {
@@ -226,12 +256,12 @@ export class Connection {
     return { signal, method, name: typeof name === 'string' ? name : undefined };
   }
 
-  async #modern(method: string, params: JsonObject, options: StreamRequestOptions, signal: AbortSignal): Promise<JsonObject> {
+  async #modern(method: string, params: JsonObject, options: StreamRequestOptions & ToolCallOptions, signal: AbortSignal): Promise<JsonObject> {
     const handlers = { ...this.#options.handlers, ...options.handlers };
-    const progressToken = options.onProgress ? `progress-${++this.#nextProgress}` : undefined;
+    const tracked = this.#track(options);
     let answers: JsonObject = {};
     for (let round = 0; ; round++) {
-      const { response, status } = await this.#exchange(method, { ...params, ...answers }, options, handlers, progressToken, signal);
+      const { response, status } = await this.#exchange(method, { ...params, ...answers }, options, handlers, tracked, signal);
       if ('error' in response) throw rpcError(method, response.error, status);
       const result = response.result;
       // MRTR: a result without resultType is complete.
@@ -251,22 +281,27 @@ export class Connection {
   }
 
   /** One POST on the 2026 lane (plus a version retry, and re-issues of a broken stream for safe requests). */
-  async #exchange(method: string, params: JsonObject, options: StreamRequestOptions, handlers: InputHandlers, progressToken: string | undefined, signal: AbortSignal): Promise<Exchanged> {
+  async #exchange(method: string, params: JsonObject, options: StreamRequestOptions, handlers: InputHandlers, tracked: Tracked | undefined, signal: AbortSignal): Promise<Exchanged> {
     const { endpoint } = this.#options;
     const retry = options.retry ?? this.#options.retry;
     let version = MODERN_VERSION;
     let versionRetried = false;
     for (let reissues = 0; ; ) {
       const id = ++this.#nextId;
+      const capabilities = capabilitiesFor(handlers);
+      // A fresh token per request: each request's pieces are numbered from 0.
+      const partials = tracked?.partials?.begin(`partial-${++this.#nextPartial}`);
+      if (partials) capabilities[PARTIAL_RESULTS_CAPABILITY] = {};
       const meta: JsonObject = {
         ...options.meta,
+        ...partials,
         [MetaKey.protocolVersion]: version,
-        [MetaKey.clientCapabilities]: capabilitiesFor(handlers),
+        [MetaKey.clientCapabilities]: capabilities,
         [MetaKey.clientInfo]: this.#options.clientInfo,
       };
       const level = options.logLevel ?? this.#options.logLevel;
       if (level) meta[MetaKey.logLevel] = level;
-      if (progressToken !== undefined) meta.progressToken = progressToken;
+      if (tracked?.progressToken !== undefined) meta.progressToken = tracked.progressToken;
       const headers: Record<string, string> = { 'mcp-protocol-version': version, 'mcp-method': method, ...options.headers };
       const field = NAME_FIELD[method];
       const name = field === undefined ? undefined : params[field];
@@ -287,7 +322,7 @@ export class Connection {
         throw failureError(failure, endpoint.url);
       }
       if (response.status === 202) throw new McpClientError('INVALID_RESPONSE', `The server answered ${method} with 202 Accepted and no result.`);
-      const answer = await awaitResponse(options.idle?.observe(response) ?? response, id, { notification: (message) => this.#dispatch(message, progressToken, options) }, endpoint.maxMessageBytes);
+      const answer = await awaitResponse(options.idle?.observe(response) ?? response, id, { notification: (message) => this.#dispatch(message, tracked, options) }, endpoint.maxMessageBytes);
       if (answer) return { response: answer, status: response.status };
       // 2026-07-28: a broken stream loses the request; only a new request with a new id recovers it.
       if (retry?.safe && reissues++ < retry.attempts) continue;
@@ -295,21 +330,22 @@ export class Connection {
     }
   }
 
-  async #legacyRequest(method: string, params: JsonObject, options: RequestOptions, signal: AbortSignal): Promise<JsonObject> {
+  async #legacyRequest(method: string, params: JsonObject, options: ToolCallOptions, signal: AbortSignal): Promise<JsonObject> {
     const handlers = { ...this.#options.handlers, ...options.handlers };
-    const progressToken = options.onProgress ? `progress-${++this.#nextProgress}` : undefined;
-    const meta: JsonObject = { ...options.meta };
-    if (progressToken !== undefined) meta.progressToken = progressToken;
-    const body = Object.keys(meta).length > 0 ? { ...params, _meta: meta } : params;
+    const tracked = this.#track(options);
     const retry = options.retry ?? this.#options.retry;
     const context = this.#context(method, params, signal);
     for (let attempt = 0; ; attempt++) {
       const session = await this.legacySession(signal, retry);
+      // 2025 revisions have no per-request capabilities: the token alone opts in.
+      const meta: JsonObject = { ...options.meta, ...tracked.partials?.begin(`partial-${++this.#nextPartial}`) };
+      if (tracked.progressToken !== undefined) meta.progressToken = tracked.progressToken;
+      const body = Object.keys(meta).length > 0 ? { ...params, _meta: meta } : params;
       try {
         const response = await session.request(method, body, {
           signal,
           retry,
-          notification: (message) => this.#dispatch(message, progressToken, options),
+          notification: (message) => this.#dispatch(message, tracked, options),
           answer: (request) => answerInputRequest(handlers, request.method, request.params, context),
         });
         if ('error' in response) throw rpcError(method, response.error);

@@ -2,7 +2,9 @@
 // Node, browsers, edge runtimes, Deno and Bun. Imports only the protocol layer.
 export { McpClient, createClient } from './client.ts';
 export type { ClientOptions, ListOptions, ListenOptions } from './client.ts';
-export type { RequestOptions } from './connection.ts';
+export type { RequestOptions, ToolCallOptions } from './connection.ts';
+export { PARTIAL_RESULT_METHOD } from './partial-results.ts';
+export type { OnPartial, PartialResult, ToolStreamEvent } from './partial-results.ts';
 export { McpClientError, isClientError } from './errors.ts';
 export type { ClientErrorCode, ClientErrorDetails } from './errors.ts';
 export type { FetchLike, RetryPolicy } from './http-exchange.ts';

@@ -29,7 +29,7 @@ export interface LegacyDeps {
 export interface LegacyCall {
   signal: AbortSignal;
   retry?: RetryPolicy;
-  notification(message: JsonRpcNotification): void;
+  notification(message: JsonRpcNotification): void | Promise<void>;
   /** Answers a server-to-client request (elicitation, sampling, roots). */
   answer(request: JsonRpcRequest, signal: AbortSignal): Promise<JsonObject>;
 }

@@ -9,7 +9,8 @@ import { readMessages } from './message-reader.ts';
 import type { StreamCursor } from './message-reader.ts';
 
 export interface StreamListener {
-  notification(message: JsonRpcNotification): void;
+  /** A returned promise holds the read (and with it the server, through flow control) until it settles. */
+  notification(message: JsonRpcNotification): void | Promise<void>;
   /** Only the 2025 lane: servers of 2026-07-28 MUST NOT send requests on a response stream. */
   request?(message: JsonRpcRequest): Promise<void>;
 }
@@ -46,7 +47,7 @@ export async function awaitResponse(response: Response, id: JsonRpcId, listener:
         if (message.message.id === id) return checked(message.message as unknown as Record<string, unknown>, id);
         break; // a late answer to something we no longer wait for
       case 'notification':
-        listener.notification(message.message);
+        await listener.notification(message.message);
         break;
       case 'request':
         await listener.request?.(message.message);

@@ -14,7 +14,7 @@ export function createDemoServer(requestState?: RequestStateOptions): McpServer 
     name: 'stateless-mcp-demo',
     version: '0.1.0',
     title: 'stateless-mcp demo',
-    instructions: 'Demo tools: echo, add, slow_stream (streams progress), greet (asks for your name).',
+    instructions: 'Demo tools: echo, add, slow_stream (streams progress), query_rows (streams its result row by row), greet (asks for your name).',
     cache: { ttlMs: 60_000, cacheScope: 'public' },
     requestState,
   });
@@ -51,6 +51,23 @@ export function createDemoServer(requestState?: RequestStateOptions): McpServer 
         ctx.log('info', { step: i });
       }
       return { content: [{ type: 'text', text: `done after ${steps} steps` }] };
+    },
+  );
+
+  server.registerTool(
+    'query_rows',
+    {
+      title: 'Query rows',
+      description:
+        'Reads `rows` rows from a slow source, one every `intervalMs`. Each row is sent as a partial result the moment it is read (when the call opts in with a partialResultToken); the final result holds every row.',
+      inputSchema: z.object({ rows: z.number().int().min(1).max(1000).default(5), intervalMs: z.number().int().min(0).max(10_000).default(400) }),
+      annotations: { readOnlyHint: true, streamingHint: true },
+    },
+    async function* ({ rows, intervalMs }, ctx) {
+      for (let id = 1; id <= rows; id++) {
+        await sleep(intervalMs, ctx.signal);
+        yield { type: 'text', text: JSON.stringify({ id, name: `row ${id}`, value: (id * 37) % 101 }) };
+      }
     },
   );
 

@@ -1,26 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { checkOriginAndHost, negotiateStreamMode } from './checks.ts';
+import { checkOriginAndHost, streamModeNegotiator } from './checks.ts';
 
 const withAccept = (accept?: string) => new Request('http://localhost/mcp', { method: 'POST', headers: accept === undefined ? {} : { accept } });
 
-describe('negotiateStreamMode', () => {
+/** The mode as one short string: framing, content type, and "!" when even a lone result streams. */
+function modeOf(negotiate: ReturnType<typeof streamModeNegotiator>, accept?: string): string | number {
+  const mode = negotiate(withAccept(accept));
+  if (mode instanceof Response) return mode.status;
+  return `${mode.framing} ${mode.contentType}${mode.alwaysStream ? ' !' : ''}`;
+}
+
+describe('streamModeNegotiator', () => {
+  it.each([
+    ['no Accept at all', undefined, 'sse text/event-stream'],
+    ['an empty Accept', '', 'sse text/event-stream'],
+    ['the two types every client must send', 'application/json, text/event-stream', 'sse text/event-stream'],
+    ['*/*', '*/*', 'sse text/event-stream'],
+    ['JSON and JSON Lines', 'application/json, text/event-stream, application/jsonl', 'jsonl application/jsonl'],
+    ['JSON and the json-lines spelling', 'application/json, application/json-lines', 'jsonl application/json-lines'],
+    ['JSON and the x-ndjson spelling', 'application/json, application/x-ndjson', 'jsonl application/x-ndjson'],
+    ['only application/jsonl', 'application/jsonl', 'jsonl application/jsonl !'],
+    ['only application/json-lines', 'application/json-lines', 'jsonl application/json-lines !'],
+    ['only application/x-ndjson', 'application/x-ndjson', 'jsonl application/x-ndjson !'],
+    ['the JSON Lines spelling of highest weight', 'application/x-ndjson;q=0.5, application/json-lines;q=0.9', 'jsonl application/json-lines !'],
+    ['only text/event-stream', 'text/event-stream', 'sse text/event-stream !'],
+    ['only application/json', 'application/json', 'json application/json'],
+    ['application/* without streams named', 'application/*', 'json application/json'],
+    ['JSON Lines weighted under SSE', 'application/json, text/event-stream, application/jsonl;q=0.5', 'sse text/event-stream'],
+    ['JSON Lines refused with q=0', 'application/jsonl;q=0, application/json, text/event-stream', 'sse text/event-stream'],
+    ['SSE refused with q=0 beside JSON', 'application/json, text/event-stream;q=0', 'json application/json'],
+    ['JSON refused with q=0 beside SSE', 'application/json;q=0, text/event-stream', 'sse text/event-stream !'],
+    ['*/* but JSON refused', '*/*, application/json;q=0', 'sse text/event-stream !'],
+    ['an unreadable weight, read as 1', 'application/json;q=high, text/event-stream', 'sse text/event-stream'],
+    ['nothing we write', 'text/html', 406],
+    ['everything refused', '*/*;q=0', 406],
+    ['only refused types', 'application/json;q=0, text/event-stream;q=0, application/jsonl;q=0', 406],
+  ])('%s → %s', (_row, accept, expected) => {
+    expect(modeOf(streamModeNegotiator(), accept)).toBe(expected);
+  });
+
   it('answers each Accept value on its own, whatever came before', async () => {
+    const negotiate = streamModeNegotiator();
     const sequence: [string | undefined, string | number][] = [
-      ['application/json, text/event-stream, application/jsonl', 'jsonl'],
-      ['application/json, text/event-stream, application/jsonl', 'jsonl'],
-      ['application/json, text/event-stream', 'sse'],
-      [undefined, 'sse'],
-      ['application/json, application/x-ndjson', 'jsonl'],
+      ['application/json, text/event-stream, application/jsonl', 'jsonl application/jsonl'],
+      ['application/json, text/event-stream, application/jsonl', 'jsonl application/jsonl'],
+      ['application/json, text/event-stream', 'sse text/event-stream'],
+      [undefined, 'sse text/event-stream'],
+      ['application/json, application/x-ndjson', 'jsonl application/x-ndjson'],
       ['text/html', 406],
       ['text/html', 406],
-      ['application/json, application/x-ndjson', 'jsonl'],
-      ['', 'sse'],
+      ['application/json, application/x-ndjson', 'jsonl application/x-ndjson'],
+      ['', 'sse text/event-stream'],
     ];
-    for (const [accept, expected] of sequence) {
-      const mode = negotiateStreamMode(withAccept(accept));
-      expect(mode instanceof Response ? mode.status : mode, String(accept)).toBe(expected);
-      if (mode instanceof Response) expect((await mode.json()).error.message).toMatch(/^Not Acceptable/);
-    }
+    for (const [accept, expected] of sequence) expect(modeOf(negotiate, accept), String(accept)).toBe(expected);
+    const refused = negotiate(withAccept('text/html'));
+    expect(refused instanceof Response && (await refused.json()).error.message).toMatch(/^Not Acceptable/);
   });
 });
 

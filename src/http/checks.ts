@@ -53,20 +53,34 @@ export function checkContentType(request: Request): Response | undefined {
   return jsonRpcErrorResponse(415, ErrorCode.InvalidRequest, `Unsupported Media Type: send the JSON-RPC message with Content-Type: application/json (got ${type ? `"${type}"` : 'none'}).`);
 }
 
-export type ResponseMode = 'sse' | 'jsonl';
+/** How one POST's response is written. */
+export interface ResponseMode {
+  /** SSE events, JSON Lines, or none: one JSON body, with the notifications before it dropped. */
+  framing: 'sse' | 'jsonl' | 'json';
+  /** Content-Type of the stream: a JSON Lines type is spelled as the client asked for it. */
+  contentType: string;
+  /** The client cannot read plain JSON, so even a lone result is written in the stream's framing. */
+  alwaysStream: boolean;
+}
 
-const JSONL_TYPES = ['application/jsonl', 'application/json-lines', 'application/x-ndjson'];
+const JSONL_TYPES: readonly string[] = ['application/jsonl', 'application/json-lines', 'application/x-ndjson'];
+const SSE: ResponseMode = { framing: 'sse', contentType: 'text/event-stream', alwaysStream: false };
+const SSE_ONLY: ResponseMode = { ...SSE, alwaysStream: true };
+const JSON_ONLY: ResponseMode = { framing: 'json', contentType: 'application/json', alwaysStream: false };
 
 interface MediaRange { type: string; q: number }
 
+/** RFC 9110 Accept: media ranges with their weights; a weight that is not a number counts as 1. */
 function parseAccept(header: string): MediaRange[] {
   return header.split(',').map((part) => {
     const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    return { type, q: q ? Number(q.slice(2)) : 1 };
+    const weight = params.find((p) => p.startsWith('q='));
+    const q = weight === undefined ? 1 : Number(weight.slice(2));
+    return { type, q: Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 1 };
   });
 }
 
+/** The weight of `type`: the most specific range that names it decides (q=0: not acceptable). */
 function quality(ranges: MediaRange[], type: string): number {
   const exact = ranges.find((r) => r.type === type);
   if (exact) return exact.q;
@@ -75,38 +89,40 @@ function quality(ranges: MediaRange[], type: string): number {
 }
 
 /**
- * Clients MUST accept application/json and text/event-stream. JSON Lines is an opt-in extension:
- * chosen only when the client lists one of its types at least as high as text/event-stream.
+ * Clients MUST accept application/json and text/event-stream (2026-07-28, basic/transports), but a
+ * client that accepts less still gets what it can read. JSON Lines is an opt-in extension, chosen
+ * only when the client names one of its types, at least as high as text/event-stream. A client
+ * that cannot read plain JSON gets a stream even for a lone result; one that reads only JSON gets
+ * the result alone; undefined when nothing we write is acceptable.
  */
 function modeFor(header: string): ResponseMode | undefined {
   const ranges = parseAccept(header);
   const json = quality(ranges, 'application/json');
   const sse = quality(ranges, 'text/event-stream');
-  const jsonl = Math.max(0, ...JSONL_TYPES.map((t) => (ranges.some((r) => r.type === t) ? quality(ranges, t) : 0)));
-  if (json > 0 && jsonl > 0 && jsonl >= sse) return 'jsonl';
-  if (json > 0 && sse > 0) return 'sse';
-  return undefined;
+  let jsonl: MediaRange | undefined;
+  for (const range of ranges) if (JSONL_TYPES.includes(range.type) && range.q > (jsonl?.q ?? 0)) jsonl = range;
+  if (jsonl && jsonl.q >= sse) return { framing: 'jsonl', contentType: jsonl.type, alwaysStream: json === 0 };
+  if (sse > 0) return json > 0 ? SSE : SSE_ONLY;
+  return json > 0 ? JSON_ONLY : undefined;
 }
 
-// Clients send the same Accept on every call: parse each new value once.
-let lastAccept: string | undefined;
-let lastMode: ResponseMode = 'sse';
-
-export function negotiateStreamMode(request: Request): ResponseMode | Response {
-  const header = request.headers.get('accept');
-  if (header === lastAccept) return lastMode;
-  if (header === null || header.trim() === '') return 'sse';
-  const mode = modeFor(header);
-  if (mode === undefined) {
+/** Negotiates the response mode of each POST. Clients send the same Accept on every call, so each handler remembers its last value. */
+export function streamModeNegotiator(): (request: Request) => ResponseMode | Response {
+  let lastAccept: string | null = null;
+  let lastMode: ResponseMode | undefined = SSE;
+  return (request) => {
+    const header = request.headers.get('accept');
+    if (header !== lastAccept) {
+      lastAccept = header;
+      lastMode = header === null || header.trim() === '' ? SSE : modeFor(header);
+    }
+    if (lastMode) return lastMode;
     return jsonRpcErrorResponse(
       406,
       ErrorCode.InvalidRequest,
       'Not Acceptable: send Accept: application/json, text/event-stream (or add application/jsonl to receive JSON Lines).',
     );
-  }
-  lastAccept = header;
-  lastMode = mode;
-  return mode;
+  };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

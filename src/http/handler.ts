@@ -8,7 +8,7 @@ import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { Principal } from '../protocol/principal.ts';
 import type { RequestEnv } from '../server/outbox.ts';
 import type { McpServer } from '../server/server.ts';
-import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, negotiateStreamMode, readBody } from './checks.ts';
+import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, readBody, streamModeNegotiator } from './checks.ts';
 import type { ResponseMode } from './checks.ts';
 import type { McpHttpOptions } from './options.ts';
 import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
@@ -16,7 +16,7 @@ import { statusForError } from './status.ts';
 import { hasDeadline } from './deadline.ts';
 import { noteRequest } from './request-log.ts';
 import type { RequestNotes } from './request-log.ts';
-import { STREAM_CONTENT_TYPE, StreamWriter } from './stream-writer.ts';
+import { StreamWriter, frame } from './stream-writer.ts';
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
@@ -48,6 +48,7 @@ function chooseLane(message: JsonRpcRequest | undefined, headerVersion: string |
 export function createPostHandler(server: McpServer, options: McpHttpOptions = {}) {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const negotiateStreamMode = streamModeNegotiator();
 
   /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
   return async function handlePost(request: Request, platform: Platform = {}): Promise<Response> {
@@ -181,11 +182,10 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
       if (scopes) return forbidden(request, scopes);
       // A backend outage (the shared store) is worth a retry: 503 tells clients and balancers so.
       if (single && 'error' in single && isJsonObject(single.error.data) && single.error.data.reason === 'unavailable') {
-        return Response.json(single, { status: 503, headers: { 'Retry-After': '1' } });
+        return answer(mode, single, 503, { 'Retry-After': '1' });
       }
-      const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
       if (platform.notes && single && 'error' in single) platform.notes.errorCode = single.error.code;
-      return Response.json(first, { status });
+      return answer(mode, first, single && 'error' in single ? statusForError(single.error.code, lane.era) : 200);
     }
     if (platform.notes) platform.notes.finished = done.then((responses) => {
       if (platform.notes && !Array.isArray(responses) && 'error' in responses) platform.notes.errorCode = responses.error.code;
@@ -204,7 +204,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     return new Response(writer.readable, {
       status: 200,
       headers: {
-        'content-type': STREAM_CONTENT_TYPE[mode],
+        'content-type': mode.contentType,
         'cache-control': 'no-cache, no-transform',
         'x-accel-buffering': 'no',
       },
@@ -268,6 +268,12 @@ class Call implements RequestEnv {
     clearTimeout(this.#timer);
     if (this.#onClientGone) this.#request.signal.removeEventListener('abort', this.#onClientGone);
   }
+}
+
+/** A response known before anything streamed: plain JSON, or one frame for a client that reads only streams. */
+function answer(mode: ResponseMode, message: JsonRpcResponse | JsonRpcResponse[], status: number, headers: Record<string, string> = {}): Response {
+  if (!mode.alwaysStream) return Response.json(message, { status, headers });
+  return new Response(frame(mode.framing, message), { status, headers: { ...headers, 'content-type': mode.contentType } });
 }
 
 /** The scopes an insufficient-scope error from dispatch names (src/server scope checks). */

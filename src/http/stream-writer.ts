@@ -1,5 +1,6 @@
 // The Outbox behind an HTTP response: nothing is committed until the handler either finishes
-// (plain JSON) or emits its first message (SSE or JSON Lines, flushed per message).
+// (plain JSON) or emits its first message (SSE or JSON Lines, flushed per message). A client that
+// reads only JSON gets the result alone: what would have streamed before it is dropped.
 import type { JsonRpcMessage } from '../protocol/jsonrpc.ts';
 import type { Outbox } from '../server/outbox.ts';
 import type { ResponseMode } from './checks.ts';
@@ -7,14 +8,15 @@ import type { ResponseMode } from './checks.ts';
 const encoder = new TextEncoder();
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n');
 
-export const STREAM_CONTENT_TYPE: Record<ResponseMode, string> = {
-  sse: 'text/event-stream',
-  jsonl: 'application/jsonl',
-};
+/** Messages as the bytes of a stream in this framing. */
+export function frame(framing: ResponseMode['framing'], message: JsonRpcMessage | JsonRpcMessage[]): Uint8Array<ArrayBuffer> {
+  if (Array.isArray(message)) return encoder.encode(message.map((m) => text(framing, m)).join(''));
+  return encoder.encode(text(framing, message));
+}
 
-function frame(mode: ResponseMode, message: JsonRpcMessage): Uint8Array {
+function text(framing: ResponseMode['framing'], message: JsonRpcMessage): string {
   const json = JSON.stringify(message);
-  return encoder.encode(mode === 'sse' ? `event: message\ndata: ${json}\n\n` : `${json}\n`);
+  return framing === 'sse' ? `event: message\ndata: ${json}\n\n` : `${json}\n`;
 }
 
 export class StreamWriter implements Outbox {
@@ -37,7 +39,7 @@ export class StreamWriter implements Outbox {
     this.#cancellation = cancellation;
     // An SSE call silent this long opens its stream with a comment, so proxies and load balancers
     // with idle timeouts (nginx, ALB: 60 s) do not cut a long call that has said nothing.
-    if (mode === 'sse' && keepAliveMs > 0) {
+    if (mode.framing === 'sse' && keepAliveMs > 0) {
       this.#silence = setTimeout(() => {
         if (this.#open || this.#closed) return;
         this.#openStream();
@@ -71,10 +73,12 @@ export class StreamWriter implements Outbox {
     });
   }
 
-  send(message: JsonRpcMessage): void {
+  /** False when the client reads only JSON: nothing can reach it before the result. */
+  send(message: JsonRpcMessage): void | false {
+    if (this.#mode.framing === 'json') return false;
     if (this.#closed) return;
     this.#openStream();
-    this.#enqueue(frame(this.#mode, message));
+    this.#enqueue(frame(this.#mode.framing, message));
   }
 
   #openStream(): void {
@@ -82,15 +86,15 @@ export class StreamWriter implements Outbox {
     this.#open = true;
     void this.readable;
     this.#onOpen?.();
-    if (this.#mode === 'sse' && this.#keepAliveMs > 0) {
+    if (this.#mode.framing === 'sse' && this.#keepAliveMs > 0) {
       this.#keepAlive = setInterval(() => this.#enqueue(KEEP_ALIVE), this.#keepAliveMs);
     }
   }
 
   /** Writes the final response and ends the stream (the final response SHOULD terminate it). */
   finish(message: JsonRpcMessage | JsonRpcMessage[]): void {
-    for (const m of Array.isArray(message) ? message : [message]) this.send(m);
     if (this.#closed) return;
+    this.#enqueue(frame(this.#mode.framing, message));
     this.#stop();
     this.#controller.close();
   }

@@ -46,6 +46,8 @@ export interface ToolAnnotations {
   destructiveHint?: boolean;
   idempotentHint?: boolean;
   openWorldHint?: boolean;
+  /** The tool emits partial results (extension following the SEP-2998 draft). */
+  streamingHint?: boolean;
 }
 
 export interface CallToolResult {

@@ -43,7 +43,13 @@ export class ClientRequestBroker {
     );
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      outbox.send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+      const sent = outbox.send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+      if (sent === false) {
+        throw new McpError(
+          ErrorCode.InternalError,
+          `The server cannot send ${method} to this client: its Accept header allows only application/json, so nothing reaches it before the result. Accept text/event-stream as well.`,
+        );
+      }
       return await answered;
     } finally {
       clearTimeout(timer);

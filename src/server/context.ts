@@ -5,6 +5,7 @@ import { LOG_LEVELS, MetaKey } from '../protocol/revisions.ts';
 import type { Era, LogLevel } from '../protocol/revisions.ts';
 import type {
   ClientCapabilities,
+  ContentBlock,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestParams,
@@ -15,6 +16,7 @@ import type {
 import type { ClientRequestBroker } from './client-requests.ts';
 import { requireClientCapability } from './input-requests.ts';
 import type { InputMethod, InputRound } from './input-requests.ts';
+import type { PartialContent, PartialOptions, PartialResults } from './partial-results.ts';
 import type { Principal } from '../protocol/principal.ts';
 import type { RequestEnv } from './outbox.ts';
 
@@ -54,6 +56,13 @@ export interface HandlerContext {
   sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult>;
   listRoots(key?: string): Promise<ListRootsResult>;
   /**
+   * Tool handlers: emits one piece of the result now (partial results, following the SEP-2998
+   * draft; see partial-results.ts). The piece is also kept for the final result, which is always
+   * complete. Resolves once the piece is written and the client has room for more; rejects with
+   * the cancellation reason once the call is cancelled.
+   */
+  partial(content: ContentBlock | readonly ContentBlock[], structuredContent?: Record<string, unknown>, options?: PartialOptions): Promise<void>;
+  /**
    * Tasks extension: turns this call into a task now (for tools registered with taskSupport
    * "optional"); the client gets a CreateTaskResult and the rest runs in the background. Asks made
    * before it are answered through MRTR, asks after it through tasks/update. A no-op when the
@@ -73,6 +82,8 @@ export interface ContextSources {
   broker: ClientRequestBroker;
   loggingEnabled: boolean;
   state: unknown;
+  /** The pieces of a tools/call; other handlers have none. */
+  partials?: PartialResults;
 }
 
 function logThreshold(sources: ContextSources): number {
@@ -156,6 +167,12 @@ class Context implements HandlerContext {
 
   listRoots(key?: string): Promise<ListRootsResult> {
     return this.#ask('roots/list', undefined, key) as Promise<ListRootsResult>;
+  }
+
+  partial(content: PartialContent, structuredContent?: Record<string, unknown>, options?: PartialOptions): Promise<void> {
+    const partials = this.#sources.partials;
+    if (!partials) return Promise.reject(new TypeError(`ctx.partial streams a tool's result; ${this.method} has no partial results.`));
+    return partials.emit(content, structuredContent, options, this.signal);
   }
 
   startTask(): Promise<void> {

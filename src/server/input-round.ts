@@ -10,6 +10,7 @@ import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
 import { InputRound, InputRoundEndedError } from './input-requests.ts';
 import type { RequestEnv } from './outbox.ts';
+import type { PartialResults } from './partial-results.ts';
 import type { TaskRun, Tasks } from './tasks.ts';
 
 export type Sealer = ReturnType<typeof createRequestStateSealer>;
@@ -28,6 +29,8 @@ export interface RoundCall {
   name: string;
   args: unknown;
   params: Record<string, unknown>;
+  /** tools/call: the pieces its handler emits. */
+  partials?: PartialResults;
 }
 
 export type RoundOutcome<T> =
@@ -95,7 +98,7 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
 
   try {
     if (env.era === 'legacy') {
-      const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined });
+      const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined, partials: call.partials });
       return { kind: 'complete', value: await invoke(ctx) };
     }
 
@@ -109,10 +112,12 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
       for (const key of accepted) if (responses[key] !== undefined) opened.answers[key] = responses[key];
     }
     const round = new InputRound(opened.answers, promotion !== undefined);
-    const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data });
+    const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data, partials: call.partials });
     const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
-      // From here the work outlives the request: the client closing its stream no longer cancels it.
+      // From here the work outlives the request: the client closing its stream no longer cancels it,
+      // and pieces the handler emits only join the task's result.
       unlink();
+      call.partials?.detach();
       const { created, run } = await promotion!.tasks.create(env.principal?.subject, promotion!.report);
       round.becameTask(run.ask);
       run.signal.addEventListener('abort', () => abort(run.signal.reason), { once: true });

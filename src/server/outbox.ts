@@ -5,8 +5,17 @@ import type { Principal } from '../protocol/principal.ts';
 import type { Era } from '../protocol/revisions.ts';
 
 export interface Outbox {
-  /** A message related to the request being handled, sent before its result. */
-  send(message: JsonRpcNotification | JsonRpcRequest): void;
+  /**
+   * A message related to the request being handled, sent before its result. False when nothing
+   * can reach the client before the result (it reads only plain JSON): notifications are then
+   * dropped, and a request could never be answered.
+   */
+  send(message: JsonRpcNotification | JsonRpcRequest): void | false;
+  /**
+   * Backpressure: undefined while the client keeps up; otherwise a promise that settles once it
+   * has room again or once nothing more will be written. Outboxes without flow control omit it.
+   */
+  ready?(): Promise<void> | undefined;
 }
 
 /** Everything about one incoming request that dispatch needs, with no HTTP types in it. */

@@ -15,6 +15,7 @@ import type {
 } from '../protocol/types.ts';
 import type { HandlerContext } from './context.ts';
 import type { IdempotencyOptions } from './idempotency.ts';
+import type { PartialContent } from './partial-results.ts';
 import type { TaskSupport } from './tasks.ts';
 import { compileUriTemplate } from './uri-template.ts';
 import type { CompiledTemplate, TemplateVariables } from './uri-template.ts';
@@ -46,7 +47,11 @@ export interface ToolConfig<In extends SchemaInput | undefined = SchemaInput | u
    */
   idempotency?: IdempotencyOptions | true;
 }
-export type ToolHandler<In> = (args: ArgsOf<In>, ctx: HandlerContext) => Awaitable<CallToolResult>;
+/**
+ * A tool handler returns its result, or is an async generator that yields the result piece by
+ * piece (content blocks, streamed as partial results) and may return the rest of it.
+ */
+export type ToolHandler<In> = (args: ArgsOf<In>, ctx: HandlerContext) => Awaitable<CallToolResult> | AsyncGenerator<PartialContent, CallToolResult | void, undefined>;
 
 export interface ResourceConfig {
   /** OAuth scopes a caller needs to see and read this resource (enforced when an auth gate runs). */

@@ -19,6 +19,7 @@ import { InputRoundEndedError } from './input-requests.ts';
 import { runRound } from './input-round.ts';
 import type { Promotion, RoundDeps, RoundOutcome } from './input-round.ts';
 import { openMemo } from './idempotency.ts';
+import { PartialResults, drainGenerator, isAsyncGenerator, partialResultToken } from './partial-results.ts';
 import { listen } from './listen.ts';
 import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
 import type { Tasks, TasksExtension } from './tasks.ts';
@@ -409,19 +410,21 @@ export class McpServer {
     }
     const memo = tool.idempotency ? await openMemo(this.#round.store, name, raw, env.headers, env.principal?.subject, tool.idempotency) : undefined;
     if (memo?.replayed) return memo.replayed;
+    const partials = new PartialResults(env.outbox, partialResultToken(isJsonObject(params._meta) ? params._meta : {}, env.era));
     const invoke = async (ctx: HandlerContext): Promise<CallToolResult> => {
       try {
-        return await tool.handler(args as never, ctx);
+        const returned = tool.handler(args as never, ctx);
+        return partials.fold(isAsyncGenerator(returned) ? await drainGenerator(returned, (piece) => ctx.partial(piece), ctx.signal) : await returned);
       } catch (error) {
         // An MRTR run abandoned after input_required unwinds this way: no failure to report.
         if (error instanceof McpError || error instanceof InputRoundEndedError) throw error;
         this.#reportError(error, request);
         // A tool that throws becomes an isError result the model can read; only the message travels.
-        return toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`) as CallToolResult;
+        return partials.fold(toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`) as CallToolResult);
       }
     };
     // Anything else that fails here (the store, sealing) is the server's problem: a generic -32603.
-    const outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params }, invoke, this.#promotion(tool, request, params, env));
+    const outcome = await runRound(this.#round, { env, requestId: request.id, method: request.method, name, args: raw, params, partials }, invoke, this.#promotion(tool, request, params, env));
     if (outcome.kind !== 'complete' || !memo) return this.#inputRequired(outcome, (result) => this.#checkToolResult(tool, result, request));
     const result = await this.#checkToolResult(tool, outcome.value, request);
     await memo.remember(result);

@@ -74,7 +74,7 @@ describe('stdio bridge ↔ stateless-mcp server (2026-07-28 remote)', () => {
   });
 
   it('forwards lists, reads, prompts and completions', async () => {
-    expect((await session.desktop.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'greet']);
+    expect((await session.desktop.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'query_rows', 'greet']);
     expect((await session.desktop.readResource({ uri: 'demo://notes/7' })).contents).toEqual([{ uri: 'demo://notes/7', mimeType: 'text/plain', text: 'Note 7' }]);
     const prompt = await session.desktop.getPrompt({ name: 'summarize', arguments: { text: 'abc' } });
     expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'Summarize:\n\nabc' });

@@ -43,14 +43,15 @@ describe.concurrent('stateless-mcp CLI', () => {
   it('tools --json prints the tool list as JSON', async () => {
     const { code, stdout } = await cli(['tools', demo.url, '--json']);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as { name: string }[]).map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'greet']);
+    expect((JSON.parse(stdout) as { name: string }[]).map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'query_rows', 'greet']);
   });
 
   it('call takes k=v arguments (JSON-parsed values) or one JSON object', async () => {
     const pairs = await cli(['call', demo.url, 'add', 'a=2', 'b=3']);
     expect(pairs).toMatchObject({ code: 0, stdout: '5\n{\n  "sum": 5\n}\n' });
     const json = await cli(['call', demo.url, 'add', '{"a": 1.5, "b": 2}', '--json']);
-    expect(JSON.parse(json.stdout).structuredContent).toEqual({ sum: 3.5 });
+    // --json on call prints JSON Lines events; a tool that sends no pieces has only the result line.
+    expect(json.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toMatchObject([{ type: 'result', result: { structuredContent: { sum: 3.5 } } }]);
   });
 
   it('call shows progress on stderr while the result streams', async () => {

@@ -48,7 +48,7 @@ describe('SDK 1.x Client on createSdkTransport', () => {
     await client.connect(createSdkTransport(demo.url, { fetch: wire.fetch }));
     try {
       expect(client.getServerVersion()?.name).toBe('stateless-mcp-demo');
-      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'greet']);
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'query_rows', 'greet']);
       const progress: number[] = [];
       await client.callTool({ name: 'slow_stream', arguments: { steps: 3, intervalMs: 10 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
       expect(progress).toEqual([1, 2, 3]);

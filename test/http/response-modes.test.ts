@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpApp } from '../../src/http/index.ts';
 import { createBehaviourServer, createProbe } from '../fixtures/behaviour-server.ts';
 import type { Probe } from '../fixtures/behaviour-server.ts';
-import { post, readMessages, wire } from '../support/raw-client.ts';
+import { post, postRaw, readMessages, wire } from '../support/raw-client.ts';
 import { expectAllValid } from '../support/recording-fetch.ts';
 import { serveApp } from '../support/serve.ts';
 import type { Served } from '../support/serve.ts';
@@ -23,8 +23,10 @@ const progressMeta = { progressToken: 'tok' };
 describe.each([
   ['SSE', 'application/json, text/event-stream', 'text/event-stream'],
   ['JSON Lines', 'application/json, text/event-stream, application/jsonl', 'application/jsonl'],
-  ['JSON Lines (x-ndjson alias)', 'application/json, application/x-ndjson', 'application/jsonl'],
-  ['JSON Lines (json-lines alias)', 'application/json, application/json-lines', 'application/jsonl'],
+  ['JSON Lines (x-ndjson spelling)', 'application/json, application/x-ndjson', 'application/x-ndjson'],
+  ['JSON Lines (json-lines spelling)', 'application/json, application/json-lines', 'application/json-lines'],
+  ['JSON Lines only', 'application/json-lines', 'application/json-lines'],
+  ['SSE only', 'text/event-stream', 'text/event-stream'],
 ])('%s', (_name, accept, contentType) => {
   it('delivers the first notification before the handler finishes, then the result', async () => {
     const gated = createProbe();
@@ -72,6 +74,87 @@ describe('mode choice', () => {
     const text = await response.text();
     expect(text).toContain(': keep-alive');
     expect(text.indexOf(': keep-alive')).toBeLessThan(text.indexOf('"result"'));
+  });
+});
+
+describe('Accept negotiation: what a client that accepts less still gets', () => {
+  const rows = { name: 'rows', arguments: { count: 3 } };
+  const rowTexts = ['row 1...', 'row 2...', 'row 3...', '3 rows'];
+  const textsOf = (result: { content: { text: string }[] }) => result.content.map((block) => block.text);
+
+  it.each(['application/json-lines', 'application/jsonl', 'application/x-ndjson'])('answers Accept: %s alone with that Content-Type and the result as one line, though nothing streamed', async (accept) => {
+    const response = await post(served.url, 'tools/list', { headers: { accept } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(accept);
+    const body = await response.text();
+    expect(body.endsWith('\n')).toBe(true);
+    const lines = body.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).result.tools.map((tool: { name: string }) => tool.name)).toContain('rows');
+  });
+
+  it('answers a JSON Lines-only client with JSON Lines when the call streams: pieces, then the complete result', async () => {
+    const response = await post(served.url, 'tools/call', { params: rows, meta: { partialResultToken: 'r' }, capabilities: { partialResults: {} }, headers: { accept: 'application/json-lines' } });
+    expect(response.headers.get('content-type')).toBe('application/json-lines');
+    const messages = [];
+    for await (const message of readMessages(response)) messages.push(message);
+    expect(messages.map((m) => m.params?.seq ?? 'result')).toEqual([0, 1, 2, 'result']);
+    expect(textsOf(messages.at(-1)!.result)).toEqual(rowTexts);
+  });
+
+  it('keeps the HTTP status of an error for a JSON Lines-only client, its body one line', async () => {
+    const response = await post(served.url, 'unknown/method', { headers: { accept: 'application/jsonl' } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toBe('application/jsonl');
+    const lines = (await response.text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).error.code).toBe(-32601);
+  });
+
+  it('answers an SSE-only client with an event stream even for a lone result', async () => {
+    const response = await post(served.url, 'tools/list', { headers: { accept: 'text/event-stream' } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const messages = [];
+    for await (const message of readMessages(response)) messages.push(message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.result.tools.length).toBeGreaterThan(0);
+  });
+
+  it('answers Accept: application/json alone with one JSON body: progress dropped, pieces folded into the result', async () => {
+    const gated = createProbe();
+    const server = await serveApp((options) => createMcpApp(createBehaviourServer(gated), options));
+    try {
+      gated.release();
+      const progressed = await post(server.url, 'tools/call', { params: { name: 'gated', arguments: {} }, meta: progressMeta, headers: { accept: 'application/json' } });
+      expect(progressed.status).toBe(200);
+      expect(progressed.headers.get('content-type')).toMatch(/^application\/json/);
+      expect((await progressed.json()).result.content[0].text).toBe('released');
+      const streamed = await post(server.url, 'tools/call', { params: rows, meta: { partialResultToken: 'r' }, capabilities: { partialResults: {} }, headers: { accept: 'application/json' } });
+      expect(streamed.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(textsOf((await streamed.json()).result)).toEqual(rowTexts);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('tells a 2025 client that reads only JSON at once that the server cannot ask it anything', async () => {
+    const legacy = { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'ask', arguments: {} } };
+    const response = await postRaw(served.url, legacy, { accept: 'application/json', 'mcp-protocol-version': '2025-11-25' });
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = await response.json();
+    expect(body.error.message).toMatch(/cannot send elicitation\/create.*Accept text\/event-stream/);
+  });
+
+  it('weighs q-values: a JSON Lines type with q=0 is not chosen', async () => {
+    const response = await post(served.url, 'tools/call', { params: rows, meta: { partialResultToken: 'r' }, capabilities: { partialResults: {} }, headers: { accept: 'application/jsonl;q=0, application/json, text/event-stream' } });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    await response.body?.cancel();
+  });
+
+  it.each(['text/html', 'application/json;q=0, text/event-stream;q=0, application/jsonl;q=0'])('answers 406 only when nothing we write is acceptable: %s', async (accept) => {
+    const response = await post(served.url, 'tools/list', { headers: { accept } });
+    expect(response.status).toBe(406);
+    expect((await response.json()).error.message).toMatch(/^Not Acceptable/);
   });
 });
 

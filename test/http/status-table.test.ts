@@ -168,9 +168,16 @@ describe('2026-07-28 status table', () => {
 });
 
 describe('transport checks the spec leaves to convention', () => {
-  it('answers 406 when Accept lists neither event-stream nor JSON Lines', async () => {
-    const response = await post(served.url, 'tools/list', { headers: { accept: 'application/json' } });
+  it('answers 406 when Accept lists nothing the server writes (JSON, SSE or JSON Lines)', async () => {
+    const response = await post(served.url, 'tools/list', { headers: { accept: 'text/html, image/*' } });
     await expectError(response, 406, -32600, null);
+  });
+
+  it('answers 200 with one JSON body when Accept lists only application/json', async () => {
+    const response = await post(served.url, 'tools/list', { headers: { accept: 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await response.json()).result.resultType).toBe('complete');
   });
 
   it('answers 415 when Content-Type is not application/json', async () => {

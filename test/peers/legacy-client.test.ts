@@ -84,7 +84,7 @@ describe.each(LEGACY_VERSIONS)('1.x client on the stateless 2025 lane at %s', (v
 
   it('lists tools, each with an object inputSchema', async () => {
     const { tools } = await peer.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['echo', 'add', 'slow_stream', 'greet']);
+    expect(tools.map((tool) => tool.name)).toEqual(['echo', 'add', 'slow_stream', 'query_rows', 'greet']);
     for (const tool of tools) expect(tool.inputSchema.type, tool.name).toBe('object');
   });
 

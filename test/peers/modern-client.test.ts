@@ -34,7 +34,7 @@ interface Target {
 const demo: Target = {
   label: 'demo app',
   createApp: (options) => createDemoApp(options),
-  tools: ['echo', 'add', 'slow_stream', 'greet'],
+  tools: ['echo', 'add', 'slow_stream', 'query_rows', 'greet'],
   text: { name: 'echo', arguments: { text: 'hello, stateless world' }, expected: 'hello, stateless world' },
   progress: { name: 'slow_stream', arguments: { steps: 4, intervalMs: 25 }, values: [1, 2, 3, 4], text: 'done after 4 steps' },
   resource: { uri: 'demo://readme', mimeType: 'text/markdown', text: /^# stateless-mcp demo\nEvery POST stands alone\.$/ },

@@ -57,7 +57,8 @@ export function postRaw(url: string, body: unknown, headers: Record<string, stri
 
 /** Yields each JSON-RPC message of an SSE or JSON Lines body as it arrives. */
 export async function* readMessages(response: Response): AsyncGenerator<Record<string, any>> {
-  const jsonl = (response.headers.get('content-type') ?? '').includes('jsonl');
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  const jsonl = ['application/jsonl', 'application/json-lines', 'application/x-ndjson'].includes(type);
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -2,6 +2,7 @@
 // the official schema of the revision it speaks, without touching what the client reads: the
 // response is cloned (a tee) and the copy is parsed as it streams.
 import { expect } from 'vitest';
+import { PARTIAL_RESULT_METHOD, optedInToken } from './partial-result-shapes.ts';
 import { MODERN_SCHEMA, isSchemaVersion, validateServerMessage } from './schema-oracle.ts';
 import type { SchemaVersion } from './schema-oracle.ts';
 
@@ -37,6 +38,8 @@ export interface Exchange {
   /** Transport-level faults: unparseable frames, a response to an id nobody asked for. */
   faults: string[];
   finished: boolean;
+  /** Partial results seen so far: the next seq expected. */
+  nextPartialSeq: number;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -110,7 +113,7 @@ export class FetchRecorder {
         body = init.body;
       }
     }
-    const exchange: Exchange = { index: this.exchanges.length, url: String(url), httpMethod, requestHeaders, body, messages: [], faults: [], finished: false };
+    const exchange: Exchange = { index: this.exchanges.length, url: String(url), httpMethod, requestHeaders, body, messages: [], faults: [], finished: false, nextPartialSeq: 0 };
     this.exchanges.push(exchange);
     const response = await this.#base(url, init);
     exchange.status = response.status;
@@ -182,7 +185,7 @@ export class FetchRecorder {
           } else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
         }
         if (data.length > 0) parse(data.join('\n'), 'an SSE data field');
-      } else if (type === 'application/jsonl' || type === 'application/x-ndjson') {
+      } else if (type === 'application/jsonl' || type === 'application/json-lines' || type === 'application/x-ndjson') {
         for await (const line of lines(response.body!)) if (line.trim() !== '') parse(line, 'a JSON Lines record');
       } else {
         const text = await response.text();
@@ -205,7 +208,10 @@ export class FetchRecorder {
     const record: RecordedMessage = { seq: this.#seq++, exchange: exchange.index, version, method: undefined, message: isObject(message) ? message : { value: message }, errors: [] };
     exchange.messages.push(record);
     const context: { method?: string; httpError?: boolean } = { httpError: (exchange.status ?? 200) >= 400 };
-    if (isObject(message) && typeof message.method === 'string') record.method = message.method;
+    if (isObject(message) && typeof message.method === 'string') {
+      record.method = message.method;
+      if (message.method === PARTIAL_RESULT_METHOD) record.errors.push(...this.#checkPartial(exchange, message, version));
+    }
     else if (isObject(message) && ('result' in message || 'error' in message)) {
       const answered = requestsOf(exchange.body).find((request) => request.id === message.id);
       record.method = answered?.method as string | undefined;
@@ -214,6 +220,19 @@ export class FetchRecorder {
       if (!answered && (message.id !== undefined || 'result' in message)) record.errors.push(`answers id ${JSON.stringify(message.id)}, which this POST did not send`);
     }
     record.errors.push(...validateServerMessage(schemaFor(version), message, context));
+  }
+
+  /** Only a call that opted in gets partial results, under its own token, seq counting from 0 by one. */
+  #checkPartial(exchange: Exchange, message: Record<string, unknown>, version: string): string[] {
+    const params = isObject(message.params) ? message.params : {};
+    const request = requestsOf(exchange.body)[0];
+    const token = request ? optedInToken(request, version === MODERN_SCHEMA) : undefined;
+    if (token === undefined) return ['a partial result for a call that did not opt in'];
+    const errors: string[] = [];
+    if (params.partialResultToken !== token) errors.push(`partialResultToken ${JSON.stringify(params.partialResultToken)} is not the call's ${JSON.stringify(token)}`);
+    if (params.seq !== exchange.nextPartialSeq) errors.push(`seq ${JSON.stringify(params.seq)} where ${exchange.nextPartialSeq} was due`);
+    exchange.nextPartialSeq++;
+    return errors;
   }
 }
 

@@ -105,6 +105,13 @@ describe.each(SCHEMA_VERSIONS)('messages of %s', (version) => {
     expect(validateServerMessage(version, { jsonrpc: '2.0', method: 'notifications/made_up' })).toEqual([`notifications/made_up is not a server notification in ${version}`]);
   });
 
+  it('accepts the partial-results extension notification and rejects a bad shape or content block', () => {
+    const partial = { jsonrpc: '2.0', method: 'notifications/tools/partial_result', params: { partialResultToken: 'p', seq: 0, content: [text], structuredContent: { rows: 1 }, final: true } };
+    expect(validateServerMessage(version, partial)).toEqual([]);
+    expect(validateServerMessage(version, { ...partial, params: { ...partial.params, seq: -1, extra: 1 } }).join('\n')).toMatch(/seq must be.*\n.*unknown field "extra"/);
+    expect(validateServerMessage(version, { ...partial, params: { ...partial.params, content: [{ text: 'no type' }] } }).join('\n')).toMatch(/\/params\/content\/0/);
+  });
+
   it('rejects a result for a method no client can call', () => {
     expect(validateServerMessage(version, response({}), { method: 'tools/explode' })).toContain(`tools/explode is not a client request in ${version}, so nothing can answer it`);
   });

@@ -9,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { planTaskNotification, planTaskResult } from './tasks-shapes.ts';
 import type { CoreCheck } from './tasks-shapes.ts';
+import { PARTIAL_RESULT_METHOD, checkPartialResultNotification } from './partial-result-shapes.ts';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module, whose `default` is the plugin.
 const addFormats = addFormatsModule.default;
@@ -161,6 +162,13 @@ function plan(oracle: VersionOracle, message: unknown, context: MessageContext):
       const task = planTaskNotification(message.params);
       errors.push(...task.errors);
       checks.push(['JSONRPCNotification', message, ''], ...task.checks);
+    } else if (message.method === PARTIAL_RESULT_METHOD) {
+      // The one extension notification of every lane: its own shape, the official content blocks.
+      errors.push(...checkPartialResultNotification(message.params));
+      checks.push(['JSONRPCNotification', message, '']);
+      const content = isObject(message.params) && Array.isArray(message.params.content) ? message.params.content : [];
+      if (oracle.defs.ContentBlock) content.forEach((block, i) => checks.push(['ContentBlock', block, `/params/content/${i}`]));
+      else checks.push(['CallToolResult', { content }, '/params']);
     } else {
       const def = oracle.serverNotifications.get(message.method);
       if (!def) errors.push(`${message.method} is not a server notification in ${oracle.version}`);
