@@ -63,6 +63,26 @@ describe.each(MODES)('query_rows over %s, its source gated by a fake clock', (_n
   });
 });
 
+describe('query_rows and its signal', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('stops reading rows when the client closes the stream: the pending read is dropped at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const app = createDemoApp({ keepAliveMs: 0 });
+    const { headers, body } = modernRequest('tools/call', { params: query(1000, 400), ...OPT_IN });
+    const answered = Promise.resolve(app.fetch(new Request('http://127.0.0.1/mcp', { method: 'POST', headers, body })));
+    await vi.advanceTimersByTimeAsync(400);
+    const reader = (await answered).body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"seq":0');
+    // The source is waiting for row 2 on its timer.
+    await expect.poll(() => vi.getTimerCount()).toBe(1);
+    await reader.cancel();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
 describe('query_rows over real HTTP', () => {
   let served: Served;
   beforeAll(async () => {
