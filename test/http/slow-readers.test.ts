@@ -35,6 +35,16 @@ function requestFor(method: string, options: Parameters<typeof modernRequest>[1]
   return new Request('http://127.0.0.1/mcp', { method: 'POST', headers, body });
 }
 
+/** A POST through node:http, whose response can stop being read (pause) like a stalled client's. */
+function postWithNode(url: string, method: string, options: Parameters<typeof modernRequest>[1]): Promise<IncomingMessage> {
+  const { headers, body } = modernRequest(method, options);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Publishes list changes until the server has ended every listen stream, at most `limit`. */
 async function publishUntilEnded(server: McpServer, bus: CountingBus, limit: number, event: ServerEvent = { type: 'tools/list_changed' }): Promise<number> {
   let published = 0;
@@ -76,12 +86,7 @@ describe('a listen stream whose client stops reading', () => {
     const server = createBehaviourServer(createProbe(), { bus });
     served = await serveApp((options) => createMcpApp(server, { ...options, maxBufferedBytes: 64 * 1024 }));
     const uri = `test://doc/${'x'.repeat(4000)}`;
-    const { headers, body } = modernRequest('subscriptions/listen', { id: 'paused', params: { notifications: { resourceSubscriptions: [uri] } } });
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(served!.url, { method: 'POST', headers }, resolve);
-      req.on('error', reject);
-      req.end(body);
-    });
+    const response = await postWithNode(served.url, 'subscriptions/listen', { id: 'paused', params: { notifications: { resourceSubscriptions: [uri] } } });
     // Read the acknowledgement, then stop reading.
     await new Promise<void>((resolve) => response.once('data', () => resolve()));
     response.pause();
@@ -125,12 +130,7 @@ describe('a streamed tool call whose client stops reading', () => {
     const probe = createProbe();
     served = await serveApp((options) => createMcpApp(createBehaviourServer(probe), options));
     const count = 40_000;
-    const { headers, body } = modernRequest('tools/call', { params: rows(count, 1000), ...OPT_IN });
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(served!.url, { method: 'POST', headers }, resolve);
-      req.on('error', reject);
-      req.end(body);
-    });
+    const response = await postWithNode(served.url, 'tools/call', { params: rows(count, 1000), ...OPT_IN });
     response.pause();
     // Wait until the handler stops making progress: the sockets and the stream are full.
     let last = -1;
