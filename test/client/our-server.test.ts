@@ -65,7 +65,7 @@ describe('client ↔ stateless-mcp server, 2026-07-28 lane', () => {
     const wire = createWireLog();
     const client = createClient(demo.url, { fetch: wire.fetch });
     expect((await client.listTools()).map((t) => t.name)).toEqual(['echo', 'add', 'slow_stream', 'query_rows', 'greet']);
-    expect((await client.listTools()).length).toBe(4);
+    expect((await client.listTools()).length).toBe(5);
     expect(wire.posts('tools/list')).toHaveLength(1);
     await client.listTools({ fresh: true });
     expect(wire.posts('tools/list')).toHaveLength(2);
