@@ -17,8 +17,10 @@ import { hasDeadline } from './deadline.ts';
 import { noteRequest } from './request-log.ts';
 import type { RequestNotes } from './request-log.ts';
 import { StreamWriter, frame } from './stream-writer.ts';
+import type { StreamLimits } from './stream-writer.ts';
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED = 1024 * 1024;
 
 interface Lane { era: Era; protocolVersion: string }
 
@@ -47,7 +49,8 @@ function chooseLane(message: JsonRpcRequest | undefined, headerVersion: string |
 
 export function createPostHandler(server: McpServer, options: McpHttpOptions = {}) {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const limits: StreamLimits = { keepAliveMs: options.keepAliveMs ?? 15_000, maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED };
+  if (!(limits.maxBufferedBytes > 0)) throw new TypeError(`maxBufferedBytes must be a positive number of bytes (default ${DEFAULT_MAX_BUFFERED}); got ${limits.maxBufferedBytes}.`);
   const negotiateStreamMode = streamModeNegotiator();
 
   /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
@@ -161,7 +164,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     platform: Platform,
     extra: JsonRpcResponse[] = [],
   ): Promise<Response> {
-    const call = new Call(lane, mode, request, principal, platform.waitUntil, keepAliveMs, options.timeoutMs);
+    const call = new Call(lane, mode, request, principal, platform.waitUntil, limits, options.timeoutMs);
     const bounded = Boolean(options.timeoutMs) || hasDeadline(request);
     const writer = call.outbox;
     const done: Promise<JsonRpcResponse | JsonRpcResponse[]> = batch
@@ -231,11 +234,11 @@ class Call implements RequestEnv {
   #ended = false;
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(lane: Lane, mode: ResponseMode, request: Request, principal: Principal | undefined, waitUntil: Platform['waitUntil'], keepAliveMs: number, timeoutMs: number | undefined) {
+  constructor(lane: Lane, mode: ResponseMode, request: Request, principal: Principal | undefined, waitUntil: Platform['waitUntil'], limits: StreamLimits, timeoutMs: number | undefined) {
     this.era = lane.era;
     this.protocolVersion = lane.protocolVersion;
     this.headers = request.headers;
-    this.outbox = new StreamWriter(mode, keepAliveMs, this);
+    this.outbox = new StreamWriter(mode, limits, this);
     this.principal = principal;
     this.waitUntil = waitUntil;
     this.#request = request;

@@ -19,6 +19,13 @@ export interface McpHttpOptions {
   timeoutMs?: number;
   /** Interval of SSE keep-alive comments on open streams, in ms. Default 15000; 0 disables. */
   keepAliveMs?: number;
+  /**
+   * Most bytes one SSE or JSON Lines response may hold unread by a slow client. Default 1 MiB.
+   * Handlers that emit with `ctx.partial` (or yield) wait while min(64 KiB, half of this) is
+   * unread; a stream whose other messages (progress, logs, listen events) pile up past it ends
+   * with an error saying the client read too slowly, and its call is cancelled.
+   */
+  maxBufferedBytes?: number;
   /** Verifies every request (e.g. `createBearerAuth` from `stateless-mcp/auth`, or your own). */
   auth?: HttpAuth;
   /**

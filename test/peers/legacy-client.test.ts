@@ -112,6 +112,24 @@ describe.each(LEGACY_VERSIONS)('1.x client on the stateless 2025 lane at %s', (v
     for (const frame of [...progressFrames, ...logFrames]) expect(frame.seq).toBeLessThan(resultSeq);
   });
 
+  it('receives a streamed query_rows call with a partialResultToken, and without one, getting the complete result each time', async () => {
+    const delivered: string[] = [];
+    // The SDK knows no partial results: it hands them to its fallback handler and goes on.
+    peer.client.fallbackNotificationHandler = async (notification) => void delivered.push(notification.method);
+    const rows = { name: 'query_rows', arguments: { rows: 3, intervalMs: 1 } };
+    const streamed = await peer.client.callTool({ ...rows, _meta: { partialResultToken: `legacy-${version}` } });
+    const plain = await peer.client.callTool(rows);
+    expect(streamed.content).toEqual(plain.content);
+    expect(textOf(streamed)).toContain('"id":3');
+    expect(delivered).toEqual(Array(3).fill('notifications/tools/partial_result'));
+    await peer.recorder.settled();
+    const [opted, quiet] = exchangesFor(peer.recorder, 'tools/call', 'query_rows');
+    const partials = notificationsOf(opted!, 'notifications/tools/partial_result');
+    expect(partials.map((m) => (m.message.params as { seq: number }).seq)).toEqual([0, 1, 2]);
+    for (const partial of partials) expect(partial.seq).toBeLessThan(responseOf(opted!).seq);
+    expect(notificationsOf(quiet!, 'notifications/tools/partial_result')).toEqual([]);
+  });
+
   it('reads the readme and a note through the template', async () => {
     const readme = await peer.client.readResource({ uri: 'demo://readme' });
     expect(readme.contents).toEqual([{ uri: 'demo://readme', mimeType: 'text/markdown', text: '# stateless-mcp demo\nEvery POST stands alone.' }]);

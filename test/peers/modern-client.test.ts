@@ -68,11 +68,12 @@ interface Peer {
   elicitations: { message: string }[];
 }
 
-async function connect(target: Target): Promise<Peer> {
+/** `capabilities`: declared beside elicitation, e.g. the partial-results extension's `partialResults`. */
+async function connect(target: Target, capabilities: Record<string, unknown> = {}): Promise<Peer> {
   const served = await serveApp(target.createApp);
   const recorder = createRecorder();
   const elicitations: { message: string }[] = [];
-  const client = new Client({ name: 'peer-test', version: '1.0.0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: 'auto' } });
+  const client = new Client({ name: 'peer-test', version: '1.0.0' }, { capabilities: { elicitation: {}, ...capabilities }, versionNegotiation: { mode: 'auto' } });
   // MRTR input requests are fulfilled through the same handler a 2025 server request would use.
   client.setRequestHandler('elicitation/create', async (request) => {
     const params = request.params as { message: string; requestedSchema?: { properties?: Record<string, unknown> } };
@@ -223,6 +224,47 @@ describe('2.x client, demo-only behaviour', () => {
 
   it('sent only messages valid under the 2026-07-28 schema', async () => {
     await expectAllValid(peer.recorder, { atLeast: 5, version: MODERN });
+  });
+});
+
+describe('2.x client and partial results (extension following the SEP-2998 draft)', () => {
+  const rows = { name: 'query_rows', arguments: { rows: 3, intervalMs: 1 } };
+  const rowTexts = [1, 2, 3].map((id) => JSON.stringify({ id, name: `row ${id}`, value: (id * 37) % 101 }));
+
+  async function streamedCall(capabilities: Record<string, unknown>, meta: Record<string, unknown>) {
+    const peer = await connect(demo, capabilities);
+    try {
+      const delivered: string[] = [];
+      // The SDK knows no partial results: it hands them to its fallback handler and goes on.
+      peer.client.fallbackNotificationHandler = async (notification) => void delivered.push(notification.method);
+      const result = await peer.client.callTool({ ...rows, _meta: meta });
+      await peer.recorder.settled();
+      expect(peer.recorder.problems).toEqual([]);
+      const [exchange] = exchangesFor(peer.recorder, 'tools/call', 'query_rows');
+      const partials = notificationsOf(exchange!, 'notifications/tools/partial_result');
+      for (const partial of partials) expect(partial.seq).toBeLessThan(responseOf(exchange!).seq);
+      return { result, delivered, seqs: partials.map((m) => (m.message.params as { seq: number }).seq) };
+    } finally {
+      await peer.client.close();
+      await peer.served.close();
+    }
+  }
+
+  it('receives a streamed call it opted into, one piece per row in seq order, then the complete result', async () => {
+    const { result, delivered, seqs } = await streamedCall({ partialResults: {} }, { partialResultToken: 'sdk-2' });
+    expect(seqs).toEqual([0, 1, 2]);
+    expect(delivered).toEqual(Array(3).fill('notifications/tools/partial_result'));
+    expect(result.content.map((block) => (block as { text: string }).text)).toEqual(rowTexts);
+  });
+
+  it.each([
+    ['a token without the partialResults capability', {}, { partialResultToken: 'sdk-2' }],
+    ['the capability without a token', { partialResults: {} }, {}],
+  ])('gets no piece, and the same complete result, with %s', async (_row, capabilities, meta) => {
+    const { result, delivered, seqs } = await streamedCall(capabilities, meta);
+    expect(seqs).toEqual([]);
+    expect(delivered).toEqual([]);
+    expect(result.content.map((block) => (block as { text: string }).text)).toEqual(rowTexts);
   });
 });
 
