@@ -14,11 +14,27 @@ const QUIET = { pollIntervalMs: 60_000 };
 function twoInstances() {
   const store = new MemoryStore();
   const runnerBus = new MemoryBus();
+  const other = new Tasks(store, new MemoryBus(), QUIET);
+  /** What tasks/update's wake-up message would do, had it reached the runner's instance. */
+  const wake = (taskId: string) => runnerBus.publishTo(`task:${taskId}`, 'update');
   return {
     runner: new Tasks(store, runnerBus, QUIET),
-    other: new Tasks(store, new MemoryBus(), QUIET),
-    /** What tasks/update's wake-up message would do, had it reached the runner's instance. */
-    wake: (taskId: string) => runnerBus.publishTo(`task:${taskId}`, 'update'),
+    other,
+    wake,
+    /**
+     * With `first` answered ("one") and `second` asked: tasks/get lists only `second`; the runner
+     * then reads "one", and "two" once the other instance answers `second`.
+     */
+    async onlySecondOpenThenBothAnswered(run: TaskRun, first: Promise<unknown>, second: Promise<unknown>) {
+      const view = await other.get(run.taskId, undefined);
+      expect(view.status).toBe('input_required');
+      expect(Object.keys(view.inputRequests as object)).toEqual(['second']);
+      await wake(run.taskId);
+      expect(await first).toEqual(accept('one'));
+      await other.update(run.taskId, { second: accept('two') }, undefined);
+      await wake(run.taskId);
+      expect(await second).toEqual(accept('two'));
+    },
   };
 }
 
@@ -56,7 +72,7 @@ describe('tasks shared by two instances', () => {
   });
 
   it('keeps a task input_required with only the unanswered key after a partial update', async () => {
-    const { runner, other, wake } = twoInstances();
+    const { runner, other, onlySecondOpenThenBothAnswered } = twoInstances();
     const run = await started(runner);
     const first = run.ask('first', ask('First?'));
     const second = run.ask('second', ask('Second?'));
@@ -64,21 +80,13 @@ describe('tasks shared by two instances', () => {
     expect(Object.keys((await other.get(run.taskId, undefined)).inputRequests as object)).toEqual(['first', 'second']);
 
     await other.update(run.taskId, { first: accept('one') }, undefined);
-    const partial = await other.get(run.taskId, undefined);
-    expect(partial.status).toBe('input_required');
-    expect(Object.keys(partial.inputRequests as object)).toEqual(['second']);
-
-    await wake(run.taskId);
-    expect(await first).toEqual(accept('one'));
-    await other.update(run.taskId, { second: accept('two') }, undefined);
-    await wake(run.taskId);
-    expect(await second).toEqual(accept('two'));
+    await onlySecondOpenThenBothAnswered(run, first, second);
     await run.finish({ result: { content: [] } });
     expect(await other.get(run.taskId, undefined)).toMatchObject({ status: 'completed', result: { content: [] } });
   });
 
   it('never lists an answered key again when the runner asks more before it has read the answer', async () => {
-    const { runner, other, wake } = twoInstances();
+    const { runner, other, onlySecondOpenThenBothAnswered } = twoInstances();
     const run = await started(runner);
     const first = run.ask('first', ask('First?'));
     await settle();
@@ -86,15 +94,7 @@ describe('tasks shared by two instances', () => {
     // The runner has not seen the answer yet; what it writes now must build on what is stored.
     const second = run.ask('second', ask('Second?'));
     await settle();
-    const view = await other.get(run.taskId, undefined);
-    expect(view.status).toBe('input_required');
-    expect(Object.keys(view.inputRequests as object)).toEqual(['second']);
-
-    await wake(run.taskId);
-    expect(await first).toEqual(accept('one'));
-    await other.update(run.taskId, { second: accept('two') }, undefined);
-    await wake(run.taskId);
-    expect(await second).toEqual(accept('two'));
+    await onlySecondOpenThenBothAnswered(run, first, second);
   });
 
   it('refuses an answer that is not a result of the request it answers, and keeps the key open', async () => {
