@@ -97,6 +97,18 @@ describe('tasks shared by two instances', () => {
     await onlySecondOpenThenBothAnswered(run, first, second);
   });
 
+  it('gives up with an error naming the store, instead of spinning, when the store refuses every change', async () => {
+    // A store whose compareAndSet never matches what its get returned (e.g. re-encoded values).
+    class Refusing extends MemoryStore {
+      override async compareAndSet(): Promise<boolean> {
+        return false;
+      }
+    }
+    const tasks = new Tasks(new Refusing(), new MemoryBus(), QUIET);
+    const run = await started(tasks);
+    await expect(run.ask('name', ask('Your name?'))).rejects.toThrow(/changed under every one of 100 attempts.*compareAndSet/);
+  });
+
   it('refuses an answer that is not a result of the request it answers, and keeps the key open', async () => {
     const { runner, other } = twoInstances();
     const run = await started(runner);

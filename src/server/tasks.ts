@@ -66,6 +66,8 @@ interface StoredTask {
 
 type TaskChange = Partial<Omit<StoredTask, 'taskId' | 'rev'>>;
 
+const MAX_CHANGE_ATTEMPTS = 100;
+
 const TERMINAL: ReadonlySet<TaskStatus> = new Set(['completed', 'cancelled', 'failed']);
 
 export function declaresTasks(capabilities: unknown): boolean {
@@ -195,7 +197,9 @@ export class Tasks {
    * nothing. Resolves whether it wrote; every write is announced to listen streams.
    */
   async #change(taskId: string, owner: string | undefined, change: (task: StoredTask) => TaskChange | undefined): Promise<boolean> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
+      // A few writers per task conflict a few times at most; endless conflicts mean a broken store.
+      if (attempt > MAX_CHANGE_ATTEMPTS) throw new Error(`Task ${taskId} changed under every one of ${MAX_CHANGE_ATTEMPTS} attempts to update it; check that the store's compareAndSet compares values exactly as get returns them.`);
       const { task, raw } = await this.#load(taskId, owner);
       const patch = change(task);
       if (patch === undefined) return false;
