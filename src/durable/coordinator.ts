@@ -49,6 +49,8 @@ export class McpCoordinator {
           return json(this.#get(String(body.key)));
         case '/store/set':
           return json(await this.#set(String(body.key), String(body.value), Number(body.ttlMs)));
+        case '/store/compareAndSet':
+          return json({ written: await this.#compareAndSet(String(body.key), body.expected === null ? undefined : String(body.expected), String(body.value), Number(body.ttlMs)) });
         case '/store/delete':
           this.#sql().exec('DELETE FROM kv WHERE key = ?', String(body.key));
           return json({});
@@ -133,6 +135,13 @@ export class McpCoordinator {
     this.#sql().exec('INSERT OR REPLACE INTO kv (key, value, exp) VALUES (?, ?, ?)', key, value, now + Math.ceil(ttlMs));
     await this.#scheduleSweep(now);
     return {};
+  }
+
+  /** The read and the write run in one synchronous step: a Durable Object serves nothing else meanwhile. */
+  async #compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean> {
+    if (this.#get(key).value !== expected) return false;
+    await this.#set(key, value, ttlMs);
+    return true;
   }
 
   async #scheduleSweep(now: number): Promise<void> {

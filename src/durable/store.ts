@@ -37,6 +37,12 @@ export class DurableStore implements Store {
     await this.#call(key, 'delete', { key }, true);
   }
 
+  async compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean> {
+    // Never retried: a first attempt that wrote would make the retry report a conflict with itself.
+    const answer = await this.#call<{ written: boolean }>(key, 'compareAndSet', { key, expected: expected ?? null, value, ttlMs: requireTtlMs(ttlMs) }, false);
+    return answer.written;
+  }
+
   #call<T>(key: string, op: string, body: Record<string, unknown>, retry: boolean): Promise<T> {
     return this.#coordinators.call<T>(this.#coordinators.nameFor('store', key), `/store/${op}`, body, op, retry);
   }

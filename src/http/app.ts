@@ -1,5 +1,6 @@
 // The Hono face of the endpoint: POST to the MCP path goes through the stateless handler; GET and
-// DELETE get 405 (2026-07-28 has no GET stream and no session to delete); CORS for browser clients.
+// DELETE get 405 (no GET stream; a 2025 session id is sealed and lives with the client, so there is
+// nothing to delete, and MCP 2025-11-25 lets a server answer DELETE so); CORS for browser clients.
 // The tiny preset's PatternRouter is ample for one path and saves ~2.5 KB gzipped in edge bundles.
 import { Hono } from 'hono/tiny';
 import type { Context } from 'hono';
@@ -10,7 +11,7 @@ import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
 import { consoleRequestLogger, withRequestLog } from './request-log.ts';
 
-const EXPOSED = 'WWW-Authenticate, Content-Type';
+const EXPOSED = 'WWW-Authenticate, Content-Type, Mcp-Session-Id';
 const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Idempotency-Key, Last-Event-ID, Mcp-Session-Id';
 
 /**
@@ -86,7 +87,9 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
       jsonRpcErrorResponse(
         405,
         ErrorCode.InvalidRequest,
-        `Method Not Allowed: ${c.req.method} is not served; this server is stateless. Send each JSON-RPC message as a POST, and use subscriptions/listen for notifications.`,
+        c.req.method === 'DELETE'
+          ? 'Method Not Allowed: this server keeps no sessions to end. A 2025 Mcp-Session-Id is sealed and expires by itself; simply stop sending it.'
+          : `Method Not Allowed: ${c.req.method} is not served; this server is stateless. Send each JSON-RPC message as a POST, and use subscriptions/listen for notifications.`,
         undefined,
         undefined,
         { Allow: 'POST, OPTIONS' },

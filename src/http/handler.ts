@@ -6,6 +6,7 @@ import { DEFAULT_LEGACY_VERSION, MODERN_VERSION, MetaKey, SUPPORTED_VERSIONS, is
 import type { Era } from '../protocol/revisions.ts';
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { Principal } from '../protocol/principal.ts';
+import type { ClientSession, SessionFailure } from '../server/client-session.ts';
 import type { RequestEnv } from '../server/outbox.ts';
 import type { McpServer } from '../server/server.ts';
 import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, readBody, streamModeNegotiator } from './checks.ts';
@@ -22,7 +23,16 @@ import type { StreamLimits } from './stream-writer.ts';
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 const DEFAULT_MAX_BUFFERED = 1024 * 1024;
 
-interface Lane { era: Era; protocolVersion: string }
+interface Lane { era: Era; protocolVersion: string; session?: ClientSession }
+
+/** Why an Mcp-Session-Id did not open, for the 404 that tells the client to initialize again. */
+const SESSION_NOT_FOUND: ReadonlyMap<SessionFailure, string> = new Map([
+  ['malformed', 'was not issued by this server'],
+  ['unknown-key', 'was sealed with a key this server does not hold (another deployment, or a rotated-out key)'],
+  ['tampered', 'failed its integrity check'],
+  ['expired', 'has expired'],
+  ['wrong-request', 'was issued to another caller'],
+]);
 
 export interface Platform {
   waitUntil?: (work: Promise<unknown>) => void;
@@ -75,9 +85,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     }
 
     const headerVersion = request.headers.get('mcp-protocol-version');
+    const session = await sessionOf(request, headerVersion, body, principal);
+    if (session instanceof Response) return session;
     if (Array.isArray(body)) {
       if (platform.notes) platform.notes.method = 'batch';
-      return handleBatch(body, headerVersion, request, principal, platform);
+      return handleBatch(body, headerVersion, request, principal, session, platform);
     }
 
     const classified = classifyMessage(body);
@@ -95,6 +107,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const lane = chooseLane(message, headerVersion);
     if (lane instanceof McpError) return errorFrom(lane, message.id, 'modern');
     noteRequest(platform.notes, message, lane.protocolVersion);
+    if (lane.era === 'legacy') lane.session = session;
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
     if (lane.era === 'modern') {
@@ -113,6 +126,19 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     return respond([message], false, lane, mode, request, principal, platform);
   };
 
+  /**
+   * 2025 lane: what the request's Mcp-Session-Id says the client negotiated. One that does not open
+   * gets 404, which tells a 2025 client to initialize again (MCP 2025-11-25, basic/transports:
+   * session management). initialize starts a new session and 2026-07-28 has none: both ignore it.
+   */
+  async function sessionOf(request: Request, headerVersion: string | null, body: unknown, principal: Principal | undefined): Promise<ClientSession | Response | undefined> {
+    const id = request.headers.get('mcp-session-id');
+    if (id === null || headerVersion === MODERN_VERSION || (isJsonObject(body) && body.method === 'initialize')) return undefined;
+    const opened = await server.openSession(id, principal);
+    if (typeof opened !== 'string') return opened;
+    return jsonRpcErrorResponse(404, ErrorCode.InvalidRequest, `Session not found: this Mcp-Session-Id ${SESSION_NOT_FOUND.get(opened)}. Send initialize again, without the header, to start a new session.`);
+  }
+
   function forbidden(request: Request, scopes: readonly string[]): Response {
     if (options.auth?.insufficientScope) return options.auth.insufficientScope(request, scopes);
     return jsonRpcErrorResponse(403, ErrorCode.InvalidRequest, `Forbidden: this operation needs the scopes ${scopes.join(' ')}.`);
@@ -128,7 +154,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     );
   }
 
-  async function handleBatch(body: unknown[], headerVersion: string | null, request: Request, principal: Principal | undefined, platform: Platform): Promise<Response> {
+  async function handleBatch(body: unknown[], headerVersion: string | null, request: Request, principal: Principal | undefined, session: ClientSession | undefined, platform: Platform): Promise<Response> {
     // JSON-RPC batches existed only in 2025-03-26 (removed by 2025-06-18).
     if (headerVersion !== null && headerVersion !== '2025-03-26') {
       return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not part of protocol ${headerVersion}; send one message per POST.`);
@@ -146,7 +172,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
-    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, { notes: platform.notes }, errors);
+    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26', session }, mode, request, principal, { notes: platform.notes }, errors);
   }
 
   /** Only a time limit (ours, or the platform's deadline) needs the race: a request its client cancelled has no one left to answer. */
@@ -187,8 +213,13 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
       if (single && 'error' in single && isJsonObject(single.error.data) && single.error.data.reason === 'unavailable') {
         return answer(mode, single, 503, { 'Retry-After': '1' });
       }
+      const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
       if (platform.notes && single && 'error' in single) platform.notes.errorCode = single.error.code;
-      return answer(mode, first, single && 'error' in single ? statusForError(single.error.code, lane.era) : 200);
+      // 2025 lane: the session id that carries what this client negotiated (src/server/client-session.ts).
+      if (single && 'result' in single && lane.era === 'legacy' && messages[0]!.method === 'initialize') {
+        return answer(mode, first, status, { 'mcp-session-id': await server.issueSession(messages[0]!.params ?? {}, single.result, principal) });
+      }
+      return answer(mode, first, status);
     }
     if (platform.notes) platform.notes.finished = done.then((responses) => {
       if (platform.notes && !Array.isArray(responses) && 'error' in responses) platform.notes.errorCode = responses.error.code;
@@ -227,6 +258,7 @@ class Call implements RequestEnv {
   readonly headers: Headers;
   readonly outbox: StreamWriter;
   readonly principal?: Principal;
+  readonly session?: ClientSession;
   readonly waitUntil?: (work: Promise<unknown>) => void;
   readonly #request: Request;
   #controller: AbortController | undefined;
@@ -237,6 +269,7 @@ class Call implements RequestEnv {
   constructor(lane: Lane, mode: ResponseMode, request: Request, principal: Principal | undefined, waitUntil: Platform['waitUntil'], limits: StreamLimits, timeoutMs: number | undefined) {
     this.era = lane.era;
     this.protocolVersion = lane.protocolVersion;
+    this.session = lane.session;
     this.headers = request.headers;
     this.outbox = new StreamWriter(mode, limits, this);
     this.principal = principal;

@@ -2,7 +2,7 @@
 
 export const MODERN_VERSION = '2026-07-28';
 
-/** Revisions served through the stateless legacy lane (an `initialize` per request, no session). */
+/** Revisions served through the stateless legacy lane (what initialize negotiated travels in a sealed Mcp-Session-Id). */
 export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
 
 export const SUPPORTED_VERSIONS: readonly string[] = [MODERN_VERSION, ...LEGACY_VERSIONS];

@@ -1,10 +1,22 @@
-// Store on Redis: single-use claims are one atomic `SET key 1 PX ttl NX`, values `SET … PX`.
+// Store on Redis: single-use claims are one atomic `SET key 1 PX ttl NX`, values `SET … PX`, and
+// compare-and-set one Lua script (Redis runs a script alone, so its read and write are atomic).
 // Every instance pointing at the same Redis (and prefix) shares them. Must not import `node:`.
 import type { Redis } from 'ioredis';
 import type { Store } from '../store/store.ts';
 import { requireTtlMs } from '../store/ttl.ts';
 import { RedisConnection } from './connection.ts';
 import type { RedisConnectionOptions } from './connection.ts';
+
+// KEYS[1] the value's key; ARGV: "1" when a value is expected (else none is), that value, the new
+// value, its TTL in ms. GET sees an expired key as absent, as `get` does.
+const COMPARE_AND_SET = `local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+return 1`;
 
 /**
  * @example
@@ -44,6 +56,13 @@ export class RedisStore implements Store {
 
   async delete(key: string): Promise<void> {
     await this.#connection.run('DEL', (c) => c.del(this.#values + key));
+  }
+
+  async compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean> {
+    const ttl = requireTtlMs(ttlMs);
+    const present = expected === undefined ? '0' : '1';
+    const reply = await this.#connection.run('EVAL (compare-and-set)', (c) => c.eval(COMPARE_AND_SET, 1, this.#values + key, present, expected ?? '', value, ttl));
+    return reply === 1;
   }
 
   /** Closes the connection made from a URL; a client passed in is left open. */

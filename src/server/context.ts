@@ -1,5 +1,6 @@
 // The context a tool, resource or prompt handler receives: cancellation, progress, logging,
 // input requests and what the request declared. Built per request from a RequestEnv.
+import { ErrorCode, McpError } from '../protocol/jsonrpc.ts';
 import type { JsonRpcId } from '../protocol/jsonrpc.ts';
 import { LOG_LEVELS, MetaKey } from '../protocol/revisions.ts';
 import type { Era, LogLevel } from '../protocol/revisions.ts';
@@ -33,7 +34,10 @@ export interface HandlerContext {
   readonly protocolVersion: string;
   /** The request's `_meta`, as sent. */
   readonly meta: Readonly<Record<string, unknown>>;
-  /** What the client declared on this request (2026); undefined on the 2025 lane, where it was declared at initialize. */
+  /**
+   * What the client declared: on this request (2026), or at initialize (2025 lane, read from the
+   * Mcp-Session-Id the request carries; undefined when it carries none).
+   */
   readonly clientCapabilities: ClientCapabilities | undefined;
   readonly clientInfo: Implementation | undefined;
   readonly headers: Headers;
@@ -51,6 +55,8 @@ export interface HandlerContext {
    * On 2026-07-28 an ask this round cannot answer ends the round with `input_required`: the
    * client's retry runs the handler again with the answer, and this run unwinds, its pending ask
    * rejecting with `InputRoundEndedError` (as do `sample` and `listRoots`). Clean up in `finally`.
+   * Rejects at once with an McpError of code -32021 (MissingRequiredClientCapability) when the
+   * client did not declare the capability it needs.
    */
   elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult>;
   sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult>;
@@ -88,7 +94,8 @@ export interface ContextSources {
 
 function logThreshold(sources: ContextSources): number {
   if (!sources.loggingEnabled) return Infinity;
-  // 2025 lane: logging/setLevel was session-scoped and no session survives, so every level goes out.
+  // 2025 lane: logging/setLevel was session-scoped, and a sealed session id cannot change after
+  // initialize, so every level goes out.
   if (sources.env.era === 'legacy') return 0;
   const level = sources.meta[MetaKey.logLevel];
   return typeof level === 'string' ? LOG_LEVELS.indexOf(level as LogLevel) : Infinity;
@@ -124,8 +131,8 @@ class Context implements HandlerContext {
     this.era = env.era;
     this.protocolVersion = env.protocolVersion;
     this.meta = meta;
-    this.clientCapabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : undefined;
-    this.clientInfo = env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : undefined;
+    this.clientCapabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : env.session?.capabilities;
+    this.clientInfo = env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : env.session?.clientInfo;
     this.headers = env.headers;
     this.auth = env.principal;
     this.state = sources.state;
@@ -184,15 +191,33 @@ class Context implements HandlerContext {
     const signal = this.signal;
     if (signal.aborted) return Promise.reject(signal.reason);
     if (round === undefined) {
-      // Elicitation arrived in 2025-06-18: an older client would receive a method it cannot know.
-      if (method === 'elicitation/create' && (env.protocolVersion === '2025-03-26' || env.protocolVersion === '2024-11-05')) {
-        return Promise.reject(new Error(`This client speaks MCP ${env.protocolVersion}, which has no elicitation; it needs 2025-06-18 or later.`));
+      try {
+        if (env.era === 'legacy') requireNegotiated(method, params, env);
+      } catch (error) {
+        return Promise.reject(error);
       }
       return broker.request(env.outbox, method, params, signal);
     }
     requireClientCapability(method, params, this.clientCapabilities);
     return round.ask(round.keyFor(method, key), params === undefined ? { method } : { method, params });
   }
+}
+
+/**
+ * 2025 lane: a server may use only capabilities negotiated at initialize (MCP 2025-11-25,
+ * basic/lifecycle), which the request's session holds. Without one nothing is known to be
+ * negotiated, so nothing is asked: a client that cannot answer would leave the handler waiting.
+ */
+function requireNegotiated(method: InputMethod, params: Record<string, unknown> | undefined, env: RequestEnv): void {
+  const session = env.session;
+  // Elicitation arrived in 2025-06-18: an older client would receive a method it cannot know.
+  if (method === 'elicitation/create' && (session?.protocolVersion === '2025-03-26' || session?.protocolVersion === '2024-11-05')) {
+    throw new McpError(ErrorCode.MissingRequiredClientCapability, `This client speaks MCP ${session.protocolVersion}, which has no elicitation; it needs 2025-06-18 or later.`, { requiredCapabilities: { elicitation: {} } });
+  }
+  const declareIn = session
+    ? 'the capabilities of initialize (then use the new Mcp-Session-Id)'
+    : 'the capabilities of initialize, and send the Mcp-Session-Id it returns on every request (this request carried none)';
+  requireClientCapability(method, params, session?.capabilities, declareIn);
 }
 
 export function createHandlerContext(sources: ContextSources): HandlerContext & { readonly nextState: unknown } {

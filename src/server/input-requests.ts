@@ -38,11 +38,18 @@ export function isValidInputResponse(method: InputMethod, value: unknown): boole
   }
 }
 
-/** Throws -32021 unless the request declared the capability the input request needs. */
+/** Where a 2026-07-28 client declares its capabilities: on each request. */
+const DECLARED_PER_REQUEST = '_meta["io.modelcontextprotocol/clientCapabilities"]';
+
+/**
+ * Throws -32021 unless the client declared the capability the input request needs; `declaredIn`
+ * tells it where to declare it.
+ */
 export function requireClientCapability(
   method: InputMethod,
   params: Record<string, unknown> | undefined,
   capabilities: ClientCapabilities | undefined,
+  declaredIn: string = DECLARED_PER_REQUEST,
 ): void {
   const name = CAPABILITY[method];
   const declared = capabilities?.[name];
@@ -52,7 +59,7 @@ export function requireClientCapability(
   const required = wantsUrl ? { elicitation: { url: {} } } : { [name]: {} };
   throw new McpError(
     ErrorCode.MissingRequiredClientCapability,
-    `Server requires the ${wantsUrl ? 'elicitation.url' : name} capability for this request; declare it in _meta["io.modelcontextprotocol/clientCapabilities"] to use this feature.`,
+    `Server requires the ${wantsUrl ? 'elicitation.url' : name} capability for this request; declare it in ${declaredIn} to use this feature.`,
     { requiredCapabilities: required },
   );
 }

@@ -3,6 +3,7 @@
 import type { JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 import type { Principal } from '../protocol/principal.ts';
 import type { Era } from '../protocol/revisions.ts';
+import type { ClientSession } from './client-session.ts';
 
 export interface Outbox {
   /**
@@ -26,6 +27,8 @@ export interface RequestEnv {
   signal: AbortSignal;
   outbox: Outbox;
   principal?: Principal;
+  /** 2025 lane: what the client negotiated at initialize, from its Mcp-Session-Id; undefined when it sent none. */
+  session?: ClientSession;
   /** Keeps the platform alive for work that outlives the response (Workers `ctx.waitUntil`, …). */
   waitUntil?: (work: Promise<unknown>) => void;
 }

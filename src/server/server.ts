@@ -6,6 +6,7 @@ import { formatIssues } from '../schema/compile.ts';
 import type { SchemaInput, ToJsonSchema, ValidationResult } from '../schema/compile.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import { missingScopes } from '../protocol/principal.ts';
+import type { Principal } from '../protocol/principal.ts';
 import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import { LEGACY_VERSIONS, MODERN_VERSION, MetaKey, isLegacyVersion, isLogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, Icon, Implementation } from '../protocol/types.ts';
@@ -13,6 +14,8 @@ import { MemoryBus, MemoryStore } from '../store/memory.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import type { Bus, ServerEvent, Store } from '../store/store.ts';
 import { ClientRequestBroker } from './client-requests.ts';
+import { ClientSessions, MAX_SESSION_BYTES } from './client-session.ts';
+import type { ClientSession, SessionFailure } from './client-session.ts';
 import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
 import { InputRoundEndedError } from './input-requests.ts';
@@ -66,6 +69,11 @@ export interface ServerOptions {
   /** 2025 lane: how long a handler waits for the client to answer a server-to-client request. Default 30 s. */
   clientRequestTimeoutMs?: number;
   /**
+   * 2025 lane: how long the Mcp-Session-Id issued at initialize (sealed with the requestState keys)
+   * stays valid. Requests carrying an older one get 404, and the client initializes again. Default 24 h.
+   */
+  sessionTtlMs?: number;
+  /**
    * The tasks extension, for tools with `taskSupport`: `tasks()` or `tasks({ ttlMs, pollIntervalMs,
    * promoteAfterMs })`, imported from `stateless-mcp`. Off by default.
    */
@@ -107,6 +115,7 @@ export class McpServer {
   readonly #templates: CompiledTemplateEntry[] = [];
   readonly #prompts = new Map<string, CompiledPrompt>();
   readonly #round: RoundDeps;
+  readonly #sessions: ClientSessions;
   readonly #bus: Bus;
   readonly #tasks: Tasks | undefined;
   readonly #pageSize: number;
@@ -132,6 +141,7 @@ export class McpServer {
       broker: new ClientRequestBroker(this.#bus, options.clientRequestTimeoutMs ?? 30_000),
       loggingEnabled: options.logging !== false,
     };
+    this.#sessions = new ClientSessions(options.requestState, options.sessionTtlMs);
     this.#methods = {
       'server/discover': async () => this.#discover(),
       initialize: async (_req, params) => this.#initialize(params),
@@ -215,6 +225,21 @@ export class McpServer {
 
   /** Client notifications change nothing on a stateless server; they are accepted and dropped. */
   handleNotification(_notification: JsonRpcNotification): void {}
+
+  /**
+   * 2025 lane: the Mcp-Session-Id to send with a successful `initialize` result: what the client
+   * declared in `params`, sealed with the negotiated version and bound to `principal`.
+   */
+  issueSession(params: JsonObject, result: JsonObject, principal?: Principal): Promise<string> {
+    const session: ClientSession = { protocolVersion: result.protocolVersion as string, capabilities: isJsonObject(params.capabilities) ? params.capabilities : {} };
+    if (isJsonObject(params.clientInfo)) session.clientInfo = params.clientInfo as unknown as ClientSession['clientInfo'];
+    return this.#sessions.issue(session, principal?.subject);
+  }
+
+  /** 2025 lane: what an Mcp-Session-Id says the client negotiated, or why it says nothing (then 404). */
+  openSession(id: string, principal?: Principal): Promise<ClientSession | SessionFailure> {
+    return this.#sessions.open(id, principal?.subject);
+  }
 
   /** 2025 lane: routes a client's response to the handler waiting for it, on whichever instance it runs. */
   deliverResponse(response: JsonRpcResponse): Promise<boolean> {
@@ -309,6 +334,19 @@ export class McpServer {
   }
 
   #initialize(params: JsonObject): JsonObject {
+    const { capabilities, clientInfo } = params;
+    if (capabilities !== undefined && !isJsonObject(capabilities)) throw invalidParams('params.capabilities must be an object naming what the client supports, e.g. {"elicitation": {}}.');
+    if (clientInfo !== undefined && !isJsonObject(clientInfo)) throw invalidParams('params.clientInfo must be an object such as {"name": "my-client", "version": "1.0.0"}.');
+    // Both travel in the session id on every later request, so they must stay small.
+    let size: number;
+    try {
+      size = new TextEncoder().encode(JSON.stringify({ capabilities, clientInfo })).length;
+    } catch {
+      throw invalidParams('params.capabilities or params.clientInfo is nested too deeply; send plain objects.');
+    }
+    if (size > MAX_SESSION_BYTES) {
+      throw invalidParams(`params.capabilities and params.clientInfo take ${size} bytes; the session id that carries them holds at most ${MAX_SESSION_BYTES}. Leave out experimental capabilities and long descriptions.`);
+    }
     const requested = typeof params.protocolVersion === 'string' ? params.protocolVersion : '';
     const result: JsonObject = {
       protocolVersion: isLegacyVersion(requested) ? requested : LEGACY_VERSIONS[0],
@@ -417,7 +455,11 @@ export class McpServer {
         return partials.fold(isAsyncGenerator(returned) ? await drainGenerator(returned, (piece) => ctx.partial(piece), ctx.signal) : await returned);
       } catch (error) {
         // An MRTR run abandoned after input_required unwinds this way: no failure to report.
-        if (error instanceof McpError || error instanceof InputRoundEndedError) throw error;
+        if (error instanceof InputRoundEndedError) throw error;
+        // 2025 has no -32021: there, a tool that asked for what the client never declared reports
+        // it as a tool error, as the official 1.x SDK does, so the model reads why.
+        const undeclared = error instanceof McpError && error.code === ErrorCode.MissingRequiredClientCapability && ctx.era === 'legacy';
+        if (error instanceof McpError && !undeclared) throw error;
         this.#reportError(error, request);
         // A tool that throws becomes an isError result the model can read; only the message travels.
         return partials.fold(toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`) as CallToolResult);

@@ -2,9 +2,12 @@
 // a tool call that outlives its request runs as a task whose state lives in the Store, so
 // tasks/get, tasks/update and tasks/cancel work on any instance.
 //
-// Each key has one writer, so no transactions are needed: `task:<id>` is written only by the
-// instance running the task; `task:<id>:answer:<key>` by whichever instance takes tasks/update;
-// `task:<id>:cancel` by tasks/cancel. Bus channel `task:<id>` wakes the runner; it also polls.
+// `task:<id>` is the one record tasks/get reads. The instance running the task and whichever
+// instance takes tasks/update both change it, each with a compare-and-set on the version it read
+// (Store.compareAndSet), so neither can erase the other's change: an answer taken by tasks/update
+// leaves `inputRequests` in the same write that records it, and no later read lists that key.
+// `task:<id>:cancel` is written by tasks/cancel, `task:<id>:alive` by the runner's heartbeat.
+// Bus channel `task:<id>` wakes the runner; it also polls.
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject } from '../protocol/jsonrpc.ts';
 import type { Bus, Store } from '../store/store.ts';
@@ -49,12 +52,21 @@ interface StoredTask {
   lastUpdatedAt: string;
   ttlMs: number;
   pollIntervalMs: number;
+  /** Asked and not answered yet. */
   inputRequests?: Record<string, InputRequest>;
+  /** What tasks/update took, by key, for the runner to pick up. */
+  answers?: Record<string, unknown>;
   result?: JsonObject;
   error?: JsonObject;
   /** Subject of the principal that created it: a task id is a name, not a capability. */
   owner?: string;
+  /** One more on every write, so no two stored versions are equal (compare-and-set compares values). */
+  rev: number;
 }
+
+type TaskChange = Partial<Omit<StoredTask, 'taskId' | 'rev'>>;
+
+const MAX_CHANGE_ATTEMPTS = 100;
 
 const TERMINAL: ReadonlySet<TaskStatus> = new Set(['completed', 'cancelled', 'failed']);
 
@@ -126,49 +138,47 @@ export class Tasks {
    */
   async create(owner: string | undefined, report: (error: unknown) => void): Promise<{ created: JsonObject; run: TaskRun }> {
     const stamp = new Date(this.#now()).toISOString();
-    const task: StoredTask = { taskId: crypto.randomUUID(), status: 'working', createdAt: stamp, lastUpdatedAt: stamp, ttlMs: this.#ttlMs, pollIntervalMs: this.#pollMs };
+    const task: StoredTask = { taskId: crypto.randomUUID(), status: 'working', createdAt: stamp, lastUpdatedAt: stamp, ttlMs: this.#ttlMs, pollIntervalMs: this.#pollMs, rev: 0 };
     if (owner !== undefined) task.owner = owner;
-    await this.#save(task);
+    await this.#store.set(`task:${task.taskId}`, JSON.stringify(task), task.ttlMs);
     return { created: publicView(task, false), run: await this.#start(task, report) };
   }
 
   async get(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
-    const task = await this.#load(taskId, owner);
+    const { task } = await this.#load(taskId, owner);
     // A running task keeps a heartbeat; without one its instance died with the work (a process
     // killed, a function frozen without waitUntil), and no one will ever finish it.
     if (!TERMINAL.has(task.status) && (await this.#store.get(`task:${task.taskId}:alive`)) === undefined) {
       return publicView({ ...task, status: 'failed', error: { code: ErrorCode.InternalError, message: 'The server instance running this task stopped before it finished; call the tool again.' } }, true);
     }
-    if (task.status === 'input_required') return publicView(await this.#withoutAnswered(task), true);
     return publicView(task, true);
   }
 
-  /**
-   * The runner records an answer a moment after tasks/update stores it: until then, hide keys that
-   * are answered, so a poll never asks again for what the client has already given.
-   */
-  async #withoutAnswered(task: StoredTask): Promise<StoredTask> {
-    const keys = Object.keys(task.inputRequests ?? {});
-    const answered = await Promise.all(keys.map(async (key) => (await this.#store.get(`task:${task.taskId}:answer:${key}`)) !== undefined));
-    const open = keys.filter((_, i) => !answered[i]);
-    if (open.length === keys.length) return task;
-    if (open.length === 0) return { ...task, status: 'working', inputRequests: undefined, statusMessage: undefined };
-    return { ...task, inputRequests: Object.fromEntries(open.map((key) => [key, task.inputRequests![key]!])) };
-  }
-
   async update(taskId: unknown, inputResponses: unknown, owner: string | undefined): Promise<JsonObject> {
-    const task = await this.#load(taskId, owner);
+    const { task } = await this.#load(taskId, owner);
     if (!isJsonObject(inputResponses)) throw new McpError(ErrorCode.InvalidParams, 'tasks/update needs params.inputResponses: an object keyed like the task\'s inputRequests.');
-    // Answers for keys not outstanding are ignored (SHOULD): never issued, answered or superseded.
-    const outstanding = task.status === 'input_required' ? (task.inputRequests ?? {}) : {};
-    const accepted = Object.keys(inputResponses).filter((key) => key in outstanding && inputResponses[key] !== undefined);
-    await Promise.all(accepted.map((key) => this.#store.set(`task:${task.taskId}:answer:${key}`, JSON.stringify(inputResponses[key]), task.ttlMs)));
-    if (accepted.length > 0) await this.#bus.publishTo(`task:${task.taskId}`, 'update');
+    const written = await this.#change(task.taskId, owner, (current) => {
+      // Answers for keys not outstanding are ignored (SHOULD): never issued, answered or superseded.
+      const outstanding = new Map(current.status === 'input_required' ? Object.entries(current.inputRequests ?? {}) : []);
+      const accepted = Object.keys(inputResponses).filter((key) => outstanding.has(key) && inputResponses[key] !== undefined);
+      if (accepted.length === 0) return undefined;
+      for (const key of accepted) {
+        const { method } = outstanding.get(key)!;
+        if (!isValidInputResponse(method, inputResponses[key])) {
+          throw new McpError(ErrorCode.InvalidParams, `inputResponses.${key} is not a valid ${method} result; send the answer in the shape that request defines, or leave the key out.`);
+        }
+        outstanding.delete(key);
+      }
+      const answers = { ...current.answers, ...Object.fromEntries(accepted.map((key) => [key, inputResponses[key]])) };
+      if (outstanding.size > 0) return { answers, inputRequests: Object.fromEntries(outstanding) };
+      return { answers, status: 'working', inputRequests: undefined, statusMessage: undefined };
+    });
+    if (written) await this.#bus.publishTo(`task:${task.taskId}`, 'update');
     return {};
   }
 
   async cancel(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
-    const task = await this.#load(taskId, owner);
+    const { task } = await this.#load(taskId, owner);
     // Cancelling a finished task is acknowledged the same way: the request is idempotent.
     if (!TERMINAL.has(task.status)) {
       await this.#store.set(`task:${task.taskId}:cancel`, '1', task.ttlMs);
@@ -177,63 +187,79 @@ export class Tasks {
     return {};
   }
 
-  async #load(taskId: unknown, owner: string | undefined): Promise<StoredTask> {
+  /** The stored task and the exact text it was read as (what a compare-and-set must find). */
+  async #load(taskId: unknown, owner: string | undefined): Promise<{ task: StoredTask; raw: string }> {
     if (typeof taskId !== 'string' || taskId === '') throw new McpError(ErrorCode.InvalidParams, 'params.taskId must be the taskId the server returned.');
     const raw = await this.#store.get(`task:${taskId}`);
     const task = raw === undefined ? undefined : (JSON.parse(raw) as StoredTask);
     if (!task || task.owner !== owner) throw notFound(taskId);
-    return task;
+    return { task, raw: raw! };
   }
 
-  #save(task: StoredTask): Promise<void> {
-    return this.#store.set(`task:${task.taskId}`, JSON.stringify(task), task.ttlMs);
+  /**
+   * Applies `change` to the task as stored now, and writes the result only if nobody wrote in
+   * between; after a conflict it reads again and recomputes. `change` returns undefined to write
+   * nothing. Resolves whether it wrote; every write is announced to listen streams.
+   */
+  async #change(taskId: string, owner: string | undefined, change: (task: StoredTask) => TaskChange | undefined): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      // A few writers per task conflict a few times at most; endless conflicts mean a broken store.
+      if (attempt > MAX_CHANGE_ATTEMPTS) throw new Error(`Task ${taskId} changed under every one of ${MAX_CHANGE_ATTEMPTS} attempts to update it; check that the store's compareAndSet compares values exactly as get returns them.`);
+      const { task, raw } = await this.#load(taskId, owner);
+      const patch = change(task);
+      if (patch === undefined) return false;
+      const next: StoredTask = { ...task, ...patch, lastUpdatedAt: new Date(this.#now()).toISOString(), rev: task.rev + 1 };
+      if (await this.#store.compareAndSet(`task:${taskId}`, raw, JSON.stringify(next), next.ttlMs)) {
+        const view = publicView(next, true);
+        await this.#bus.publish(next.owner === undefined ? { type: 'tasks/status', task: view } : { type: 'tasks/status', task: view, owner: next.owner });
+        return true;
+      }
+    }
   }
 
   async #start(task: StoredTask, report: (error: unknown) => void): Promise<TaskRun> {
+    const { taskId, owner } = task;
     const controller = new AbortController();
     const waiters = new Set<() => void>();
     const wake = () => {
       for (const waiter of [...waiters]) waiter();
     };
-    const channel = `task:${task.taskId}`;
+    const channel = `task:${taskId}`;
     const stop = await this.#bus.subscribeTo(channel, wake);
     const checkCancel = async () => {
       if (!controller.signal.aborted && (await this.#store.get(`${channel}:cancel`)) !== undefined) controller.abort(new Error('task cancelled'));
     };
-    const transition = async (change: Partial<StoredTask>) => {
-      Object.assign(task, change, { lastUpdatedAt: new Date(this.#now()).toISOString() });
-      await this.#save(task);
-      await this.#bus.publish(task.owner === undefined ? { type: 'tasks/status', task: publicView(task, true) } : { type: 'tasks/status', task: publicView(task, true), owner: task.owner });
+    /** The answer tasks/update took for `key`, if it is a valid one for `request`. */
+    const answerIn = (current: StoredTask, key: string, request: InputRequest): unknown => {
+      const answers = current.answers ?? {};
+      const answer = Object.hasOwn(answers, key) ? answers[key] : undefined;
+      return answer !== undefined && isValidInputResponse(request.method, answer) ? answer : undefined;
     };
-    const outstanding = new Map<string, InputRequest>();
 
     const ask = async (key: string, request: InputRequest): Promise<unknown> => {
-      outstanding.set(key, request);
-      await transition({ status: 'input_required', inputRequests: Object.fromEntries(outstanding), statusMessage: 'Waiting for input from the client.' });
-      try {
-        for (;;) {
-          await checkCancel();
-          if (controller.signal.aborted) throw controller.signal.reason;
-          const raw = await this.#store.get(`${channel}:answer:${key}`);
-          const answer = raw === undefined ? undefined : JSON.parse(raw);
-          if (answer !== undefined && isValidInputResponse(request.method, answer)) return answer;
-          // Wait for a bus wake-up, or poll: a message published while nobody listened is lost.
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              clearTimeout(timer);
-              waiters.delete(done);
-              resolve();
-            };
-            const timer = setTimeout(done, this.#pollMs);
-            waiters.add(done);
-          });
-        }
-      } finally {
-        outstanding.delete(key);
-        if (!controller.signal.aborted) {
-          await transition(outstanding.size > 0 ? { inputRequests: Object.fromEntries(outstanding) } : { status: 'working', inputRequests: undefined, statusMessage: undefined });
-        }
+      let answer: unknown;
+      // One step: either the answer is already there (asked again after it came), or the ask is added.
+      await this.#change(taskId, owner, (current) => {
+        answer = answerIn(current, key, request);
+        if (answer !== undefined) return undefined;
+        return { status: 'input_required', inputRequests: { ...current.inputRequests, [key]: request }, statusMessage: 'Waiting for input from the client.' };
+      });
+      while (answer === undefined) {
+        await checkCancel();
+        if (controller.signal.aborted) throw controller.signal.reason;
+        // Wait for a bus wake-up, or poll: a message published while nobody listened is lost.
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            waiters.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, this.#pollMs);
+          waiters.add(done);
+        });
+        answer = answerIn((await this.#load(taskId, owner)).task, key, request);
       }
+      return answer;
     };
 
     const beat = () => this.#store.set(`${channel}:alive`, '1', this.#pollMs * 4);
@@ -255,15 +281,16 @@ export class Tasks {
     waiters.add(() => inBackground(checkCancel()));
 
     return {
-      taskId: task.taskId,
+      taskId,
       signal: controller.signal,
       ask,
       finish: async (outcome) => {
         clearInterval(cancelWatch);
         stop();
-        if ('result' in outcome) await transition({ status: 'completed', result: outcome.result, inputRequests: undefined, statusMessage: undefined });
-        else if ('error' in outcome) await transition({ status: 'failed', error: outcome.error, inputRequests: undefined, statusMessage: undefined });
-        else await transition({ status: 'cancelled', inputRequests: undefined, statusMessage: 'The task was cancelled.' });
+        const ended: TaskChange = { inputRequests: undefined, answers: undefined, statusMessage: undefined };
+        if ('result' in outcome) await this.#change(taskId, owner, () => ({ ...ended, status: 'completed', result: outcome.result }));
+        else if ('error' in outcome) await this.#change(taskId, owner, () => ({ ...ended, status: 'failed', error: outcome.error }));
+        else await this.#change(taskId, owner, () => ({ ...ended, status: 'cancelled', statusMessage: 'The task was cancelled.' }));
         // Only once the terminal state is stored: a reader in between must not see a dead task.
         await this.#store.delete(`${channel}:alive`);
       },

@@ -22,11 +22,7 @@ export class MemoryStore implements Store {
   }
 
   async get(key: string): Promise<string | undefined> {
-    const entry = this.#values.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt > this.#now()) return entry.value;
-    this.#values.delete(key);
-    return undefined;
+    return this.#read(key);
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -38,6 +34,24 @@ export class MemoryStore implements Store {
 
   async delete(key: string): Promise<void> {
     this.#values.delete(key);
+  }
+
+  async compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean> {
+    const ttl = requireTtlMs(ttlMs);
+    // Read and write with no await in between: nothing else in this process can run there.
+    if (this.#read(key) !== expected) return false;
+    const now = this.#now();
+    this.#sweep(now);
+    this.#values.set(key, { value, expiresAt: now + ttl });
+    return true;
+  }
+
+  #read(key: string): string | undefined {
+    const entry = this.#values.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > this.#now()) return entry.value;
+    this.#values.delete(key);
+    return undefined;
   }
 
   // Amortised expiry: a sweep at most once a second keeps each call O(1) while bounding memory.

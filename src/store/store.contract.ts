@@ -7,6 +7,9 @@ import type { Bus, ServerEvent, Store } from './store.ts';
 
 const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// A lifetime the next operation always lands inside, even on a slow engine (a Durable Object
+// through wrangler dev on a busy machine takes about 100 ms a round trip).
+const SHORT_MS = 400;
 
 export function runStoreContract(name: string, create: () => Store | Promise<Store>): void {
   describe(`${name} store contract`, () => {
@@ -29,9 +32,9 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
     it('frees a short claim when its time is up', async () => {
       const store = await create();
       const key = unique('k');
-      expect(await store.claim(key, Date.now() + 80)).toBe(true);
+      expect(await store.claim(key, Date.now() + SHORT_MS)).toBe(true);
       expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
-      await sleep(150);
+      await sleep(SHORT_MS + 100);
       expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
     });
 
@@ -58,9 +61,9 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
     it('forgets a value once its TTL has passed', async () => {
       const store = await create();
       const key = unique('v');
-      await store.set(key, 'short-lived', 80);
+      await store.set(key, 'short-lived', SHORT_MS);
       expect(await store.get(key)).toBe('short-lived');
-      await sleep(150);
+      await sleep(SHORT_MS + 100);
       expect(await store.get(key)).toBeUndefined();
     });
 
@@ -88,6 +91,65 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
       const key = unique('v');
       await expect(store.set(key, 'x', ttlMs)).rejects.toThrow(TypeError);
       expect(await store.get(key)).toBeUndefined();
+      await expect(store.compareAndSet(key, undefined, 'x', ttlMs)).rejects.toThrow(TypeError);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    // The lost update, step by step: two instances read the same value and each writes what it
+    // derived from it. With set, the second write silently erases the first; compareAndSet must
+    // refuse it, so its caller reads again and derives from the value that is really there.
+    it('refuses the second of two writes derived from the same read, across instances', async () => {
+      const [a, b] = [await create(), await create()];
+      const key = unique('cas');
+      // Compared byte for byte, whatever the characters: the value as `get` returned it must match.
+      await a.set(key, JSON.stringify({ v: 0, name: 'Zoë ✓ 日本 \u{1F600}' }), 60_000);
+      const [readByA, readByB] = [await a.get(key), await b.get(key)];
+      expect(await a.compareAndSet(key, readByA, 'from a', 60_000)).toBe(true);
+      expect(await b.compareAndSet(key, readByB, 'from b', 60_000)).toBe(false);
+      expect(await b.get(key)).toBe('from a');
+      expect(await b.compareAndSet(key, await b.get(key), 'from b, after a', 60_000)).toBe(true);
+      expect(await a.get(key)).toBe('from b, after a');
+    });
+
+    it('creates a value only where there is none, and counts an expired value as none', async () => {
+      const [a, b] = [await create(), await create()];
+      const key = unique('cas');
+      const results = await Promise.all([a, b, a, b].map((store, i) => store.compareAndSet(key, undefined, `first ${i}`, 60_000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await a.get(key)).toBe(`first ${results.indexOf(true)}`);
+      expect(await a.compareAndSet(key, undefined, 'again', 60_000)).toBe(false);
+
+      const short = unique('cas');
+      await a.set(short, 'short-lived', 80);
+      await sleep(150);
+      expect(await b.compareAndSet(short, 'short-lived', 'too late', 60_000)).toBe(false);
+      expect(await b.compareAndSet(short, undefined, 'fresh', 60_000)).toBe(true);
+      expect(await a.get(short)).toBe('fresh');
+    });
+
+    it('sets the TTL of the value it writes, and leaves claims alone', async () => {
+      const store = await create();
+      const key = unique('cas');
+      expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
+      expect(await store.compareAndSet(key, undefined, 'brief', SHORT_MS)).toBe(true);
+      expect(await store.get(key)).toBe('brief');
+      await sleep(SHORT_MS + 100);
+      expect(await store.get(key)).toBeUndefined();
+      expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
+    });
+
+    it('loses no update when instances read, modify and write the same key at once', async () => {
+      const handles = [await create(), await create()];
+      const key = unique('counter');
+      await handles[0]!.set(key, '0', 60_000);
+      const increment = async (store: Store) => {
+        for (;;) {
+          const seen = await store.get(key);
+          if (await store.compareAndSet(key, seen, String(Number(seen) + 1), 60_000)) return;
+        }
+      };
+      await Promise.all(Array.from({ length: 10 }, (_, i) => increment(handles[i % 2]!)));
+      expect(await handles[1]!.get(key)).toBe('10');
     });
   });
 }

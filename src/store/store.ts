@@ -1,9 +1,9 @@
 // What must outlive one request goes through these two interfaces, never through process state
 // that a load balancer cannot see. Imports nothing from the server or HTTP layers.
 //
-// Every method is async and every value a string, with TTLs in milliseconds and no transactions,
-// scripts or blocking reads: so a TCP Redis, an HTTP Redis (Upstash) or a Durable Object can each
-// implement them with single round trips.
+// Every method is async and every value a string, with TTLs in milliseconds and no transactions
+// or blocking reads: so a TCP Redis, an HTTP Redis (Upstash) or a Durable Object can each implement
+// them with single round trips (compareAndSet is one script on Redis, one SQLite step in an object).
 
 /** Change events fanned out to `subscriptions/listen` streams on every instance. */
 export type ServerEvent =
@@ -41,6 +41,17 @@ export interface Store {
 
   /** Removes the value under `key`; resolves the same whether or not there was one. */
   delete(key: string): Promise<void>;
+
+  /**
+   * Writes `value` under `key` for `ttlMs` (as `set`) only if the key still holds `expected`: the
+   * value a `get` returned, or undefined for none (never set, deleted or expired). Resolves false,
+   * writing nothing, when another write came first; the caller then reads again and retries from
+   * what is really there. The check and the write are one atomic step on every instance sharing
+   * the backend, so two read-modify-write cycles on one key can never erase each other. Values
+   * compare byte for byte: a caller that may write the same value twice should make each one
+   * unique (e.g. a revision number inside it). Rejects with a TypeError for a bad `ttlMs`.
+   */
+  compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface Bus {

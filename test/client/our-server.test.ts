@@ -212,12 +212,20 @@ describe('client ↔ stateless-mcp server, 2025 lane', () => {
     const progress: number[] = [];
     await client.callTool('slow_stream', { steps: 2, intervalMs: 10 }, { onProgress: (p) => progress.push(p.progress) });
     expect(progress).toEqual([1, 2]);
-    // A stateless 2025 server issues no session id, so none is sent and no GET stream is opened.
-    expect(wire.exchanges.some((e) => e.headers.has('mcp-session-id'))).toBe(false);
-    expect(wire.exchanges.some((e) => e.httpMethod === 'GET')).toBe(false);
+    // The session id carries what the client declared (elicitation): it goes with every later
+    // request, the answer POST included. The one GET stream it tries gets 405, and it stops there.
+    const [init, ...later] = wire.exchanges;
+    expect(init!.body?.method).toBe('initialize');
+    expect(init!.headers.has('mcp-session-id')).toBe(false);
+    const ids = new Set(later.map((e) => e.headers.get('mcp-session-id')));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^v1\./);
+    expect(wire.exchanges.filter((e) => e.httpMethod === 'GET').map((e) => e.status)).toEqual([405]);
     const answer = wire.exchanges.find((e) => e.body?.result !== undefined && e.body.id !== undefined);
     expect(answer?.status).toBe(202);
     expect(wire.posts('initialize')[0]!.body!.params).toMatchObject({ protocolVersion: '2025-11-25', capabilities: { elicitation: {} } });
     await client.close();
+    // Ending the session is a DELETE the server answers 405: a sealed session has nothing to end.
+    expect(wire.exchanges.filter((e) => e.httpMethod === 'DELETE').map((e) => e.status)).toEqual([405]);
   });
 });

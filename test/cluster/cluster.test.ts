@@ -29,7 +29,6 @@ interface Node {
 const KEYS = 'k1:5cx+lOpq6t3UijlYpGgioJE8szZ93cTgNSyb4pndr6c=';
 const caps = { elicitation: {} };
 const taskCaps = { elicitation: {}, extensions: { 'io.modelcontextprotocol/tasks': {} } };
-const LEGACY = { 'mcp-protocol-version': '2025-11-25' };
 
 /** `scenario: check` for each failed check in a conformance `--output-dir`. */
 function failedChecks(dir: string): string[] {
@@ -155,6 +154,10 @@ describeWith([findTool('redis-server')], 'three instances sharing one Redis', (p
 
   it('routes a 2025-lane elicitation answer that reaches another instance to the waiting handler, through Redis', async () => {
     const [a, b, c] = nodes as [Node, Node, Node];
+    // The session id sealed by one instance tells the others what the client declared.
+    const init = await postRaw(c.url, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: caps, clientInfo: { name: 'cluster', version: '1' } } }, {});
+    const LEGACY = { 'mcp-protocol-version': '2025-11-25', 'mcp-session-id': init.headers.get('mcp-session-id')! };
+    await init.body?.cancel();
     const response = await postRaw(a.url, { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'test_elicitation', arguments: { message: 'Who are you?' } } }, LEGACY);
     expect(response.headers.get('x-cluster-node')).toBe(a.name);
     const content = { username: 'ada', email: 'ada@example.com' };
@@ -253,11 +256,8 @@ describeWith([findTool('redis-server')], 'three instances sharing one Redis', (p
         expect(tasks.length).toBeGreaterThanOrEqual(10);
         // One result folder per scenario, so the check list below cannot come back empty by mistake.
         expect(readdirSync(results)).toHaveLength(all.scenarios.size);
-        const failed = failedChecks(results);
-        // Known intermittent race (see the session note): across instances, a tasks/get right after a
-        // partial tasks/update can still list the answered key while the runner records it.
-        expect(failed.filter((check) => !check.startsWith('tasks-mrtr-input: ')), all.output.slice(-3000)).toEqual([]);
-        if (failed.length === 0) expect(all.exitCode).toBe(0);
+        expect(failedChecks(results), all.output.slice(-3000)).toEqual([]);
+        expect(all.exitCode).toBe(0);
       } finally {
         rmSync(results, { recursive: true, force: true });
       }

@@ -10,6 +10,11 @@ export interface Nginx {
   url: string;
   /** `upstream address` of each proxied request, in order, from the access log. */
   upstreams(): string[];
+  /**
+   * Each proxied request in the order nginx finished it: the upstreams it tried (one address, or
+   * several when nginx passed it on after a failed connect) and the status the client got.
+   */
+  requests(): { upstreams: string[]; status: number }[];
   stop(): Promise<void>;
 }
 
@@ -23,7 +28,7 @@ error_log stderr notice;
 ${process.getuid?.() === 0 ? '# As root, workers would switch to "nobody", who cannot write this 0700 temp dir.\nuser root;' : ''}
 events { worker_connections 512; }
 http {
-  log_format upstreams '$upstream_addr';
+  log_format upstreams '$status $upstream_addr';
   access_log ${dir}/access.log upstreams;
   client_body_temp_path ${dir}/client_body;
   proxy_temp_path ${dir}/proxy;
@@ -48,9 +53,19 @@ ${backends.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
+  // "200 127.0.0.1:4001" or, after a failed connect, "200 127.0.0.1:4002, 127.0.0.1:4001".
+  const requests = () =>
+    readFileSync(join(dir, 'access.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const space = line.indexOf(' ');
+        return { status: Number(line.slice(0, space)), upstreams: line.slice(space + 1).split(', ') };
+      });
   return {
     url: `http://127.0.0.1:${port}/mcp`,
-    upstreams: () => readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean),
+    upstreams: () => requests().map((request) => request.upstreams.join(', ')),
+    requests,
     async stop() {
       await running.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -29,6 +29,9 @@ export class HttpStore implements Store {
   async delete(key: string): Promise<void> {
     await call(`${this.origin}/contract/store`, { op: 'delete', key });
   }
+  async compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean> {
+    return (await call(`${this.origin}/contract/store`, { op: 'compareAndSet', key, expected: expected ?? null, value, ttlMs: String(ttlMs) })) as boolean;
+  }
 }
 
 /** Opens a newline-delimited JSON stream; resolves after its first (`ready`) line, then hands on the rest. */

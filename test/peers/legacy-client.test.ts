@@ -1,4 +1,4 @@
-// The official 1.x client on the stateless 2025 lane: initialize answered without a session,
+// The official 1.x client on the stateless 2025 lane: initialize answered with a sealed session id,
 // progress and logs on the POST's SSE stream, server-to-client requests answered by a second POST
 // routed back in-process, and every server message checked against the negotiated revision.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -163,10 +163,17 @@ describe.each(LEGACY_VERSIONS)('1.x client on the stateless 2025 lane at %s', (v
     expect(request!.seq).toBeLessThan(responseOf(call!).seq);
   });
 
-  it('never returns an Mcp-Session-Id header', async () => {
+  it('returns a sealed Mcp-Session-Id with InitializeResult only, and the client sends it on every later request', async () => {
     await peer.recorder.settled();
     expect(peer.recorder.exchanges.length).toBeGreaterThan(10);
-    for (const exchange of peer.recorder.exchanges) expect(exchange.responseHeaders?.get('mcp-session-id') ?? null, `#${exchange.index}`).toBeNull();
+    const [init] = exchangesFor(peer.recorder, 'initialize');
+    const id = init!.responseHeaders?.get('mcp-session-id');
+    expect(id).toMatch(/^v1\./);
+    expect(peer.transport.sessionId).toBe(id);
+    for (const exchange of peer.recorder.exchanges.filter((e) => e !== init)) {
+      expect(exchange.requestHeaders.get('mcp-session-id'), `#${exchange.index}`).toBe(id);
+      expect(exchange.responseHeaders?.get('mcp-session-id') ?? null, `#${exchange.index}`).toBeNull();
+    }
   });
 
   it(`sent only messages valid under the ${version} schema`, async () => {
@@ -231,10 +238,10 @@ describe('raw initialize on the stateless 2025 lane', () => {
     return { response, json: (await response.json()) as { result: { protocolVersion: string; serverInfo: { name: string } } } };
   }
 
-  it.each(LEGACY_VERSIONS)('answers initialize at %s with that revision and no session id', async (version) => {
+  it.each(LEGACY_VERSIONS)('answers initialize at %s with that revision and a session id', async (version) => {
     const { response, json } = await initialize(version);
     expect(response.status).toBe(200);
-    expect(response.headers.get('mcp-session-id')).toBeNull();
+    expect(response.headers.get('mcp-session-id')).toMatch(/^v1\./);
     expect(json.result.protocolVersion).toBe(version);
     expect(json.result.serverInfo.name).toBe('stateless-mcp-demo');
   });
