@@ -138,8 +138,14 @@ describe('Accept negotiation: what a client that accepts less still gets', () =>
   });
 
   it('tells a 2025 client that reads only JSON at once that the server cannot ask it anything', async () => {
+    // A client that declared elicitation: only the response mode stands in the way.
+    const initialize = { jsonrpc: '2.0', id: 8, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: { elicitation: {} }, clientInfo: { name: 'json-only', version: '1' } } };
+    const initialized = await postRaw(served.url, initialize, { accept: 'application/json, text/event-stream' });
+    const session = initialized.headers.get('mcp-session-id');
+    expect(session).toBeTruthy();
+    await initialized.body?.cancel();
     const legacy = { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'ask', arguments: {} } };
-    const response = await postRaw(served.url, legacy, { accept: 'application/json', 'mcp-protocol-version': '2025-11-25' });
+    const response = await postRaw(served.url, legacy, { accept: 'application/json', 'mcp-protocol-version': '2025-11-25', 'mcp-session-id': session! });
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const body = await response.json();
     expect(body.error.message).toMatch(/cannot send elicitation\/create.*Accept text\/event-stream/);
