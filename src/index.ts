@@ -29,7 +29,7 @@ export { formatRequestLog } from './http/index.ts';
 export { ErrorCode, McpError } from './protocol/index.ts';
 export type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, LogLevel } from './protocol/index.ts';
 export { MemoryBus, MemoryStore } from './store/index.ts';
-export type { Bus, ServerEvent, Store } from './store/index.ts';
+export type { Bus, Hit, ServerEvent, Store } from './store/index.ts';
 export { createRequestStateSealer, parseRequestStateKeys } from './mrtr/request-state.ts';
 export type { RequestStateKey, RequestStateOptions } from './mrtr/request-state.ts';
 export type {

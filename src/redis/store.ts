@@ -1,10 +1,21 @@
-// Store on Redis: single-use claims are one atomic `SET key 1 PX ttl NX`, values `SET … PX`.
+// Store on Redis: single-use claims are one atomic `SET key 1 PX ttl NX`, values `SET … PX`, and
+// counter hits one Lua script (Redis runs a script alone, so its increment and expiry are atomic).
 // Every instance pointing at the same Redis (and prefix) shares them. Must not import `node:`.
 import type { Redis } from 'ioredis';
-import type { Store } from '../store/store.ts';
+import type { Hit, Store } from '../store/store.ts';
 import { requireTtlMs } from '../store/ttl.ts';
 import { RedisConnection } from './connection.ts';
 import type { RedisConnectionOptions } from './connection.ts';
+
+// KEYS[1] the counter, ARGV[1] the window in ms. A counter without an expiry (the first hit, or a
+// key some other client wrote) gets one, so no window stays open for ever.
+const HIT = `local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
 
 /**
  * @example
@@ -16,6 +27,7 @@ export class RedisStore implements Store {
   readonly #connection: RedisConnection;
   readonly #claims: string;
   readonly #values: string;
+  readonly #counters: string;
 
   /** `redis`: a `redis://` URL (the store owns that connection) or an ioredis client (it stays yours). */
   constructor(redis: Redis | string, options: RedisConnectionOptions = {}) {
@@ -23,6 +35,7 @@ export class RedisStore implements Store {
     const prefix = options.prefix ?? 'mcp:';
     this.#claims = `${prefix}claim:`;
     this.#values = `${prefix}kv:`;
+    this.#counters = `${prefix}hits:`;
   }
 
   async claim(key: string, expiresAt: number): Promise<boolean> {
@@ -44,6 +57,13 @@ export class RedisStore implements Store {
 
   async delete(key: string): Promise<void> {
     await this.#connection.run('DEL', (c) => c.del(this.#values + key));
+  }
+
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    const window = requireTtlMs(windowMs, 'windowMs');
+    const [count, ttl] = (await this.#connection.run('EVAL (hit)', (c) => c.eval(HIT, 1, this.#counters + key, window))) as [number, number];
+    // The window's end on this instance's clock: Redis reports what is left of it, not when it ends.
+    return { count, resetAt: Date.now() + ttl };
   }
 
   /** Closes the connection made from a URL; a client passed in is left open. */

@@ -1,9 +1,9 @@
 // What must outlive one request goes through these two interfaces, never through process state
 // that a load balancer cannot see. Imports nothing from the server or HTTP layers.
 //
-// Every method is async and every value a string, with TTLs in milliseconds and no transactions,
-// scripts or blocking reads: so a TCP Redis, an HTTP Redis (Upstash) or a Durable Object can each
-// implement them with single round trips.
+// Every method is async and every value a string, with TTLs in milliseconds and no transactions
+// or blocking reads: so a TCP Redis, an HTTP Redis (Upstash) or a Durable Object can each implement
+// them with single round trips (`hit` is one script on Redis, one SQLite step in an object).
 
 /** Change events fanned out to `subscriptions/listen` streams on every instance. */
 export type ServerEvent =
@@ -41,6 +41,23 @@ export interface Store {
 
   /** Removes the value under `key`; resolves the same whether or not there was one. */
   delete(key: string): Promise<void>;
+
+  /**
+   * Counts one more hit on the counter `key` and resolves its new `count` with the moment its
+   * window ends (`resetAt`, ms since the epoch). The first hit opens a fixed window of `windowMs`
+   * (a positive, finite number; fractions round up); later hits inside it count on without moving
+   * its end; after it ends the next hit starts again at 1. Increment and read are one atomic step
+   * on every instance sharing the backend, so concurrent hits never see the same count: the
+   * primitive behind shared rate limits. Counters live apart from values and claims. Rejects with
+   * a TypeError for any other `windowMs`.
+   */
+  hit(key: string, windowMs: number): Promise<Hit>;
+}
+
+/** What `Store.hit` resolves: the count in the current window, and when that window ends. */
+export interface Hit {
+  count: number;
+  resetAt: number;
 }
 
 export interface Bus {
