@@ -101,6 +101,19 @@ describeWith([redisServer], 'Redis store and bus on a real redis-server', (paths
     client.disconnect();
   });
 
+  it('lets a burst of operations wait for one connection without a listener each', async () => {
+    const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    const store = new RedisStore(client, { prefix: 'burst:' });
+    const before = client.listenerCount('ready');
+    const burst = Array.from({ length: 20 }, (_, i) => store.hit('caller', 60_000).then((hit) => hit.count, () => -i));
+    // Node warns past ten listeners on one emitter: a request burst during an outage would do that.
+    expect(client.listenerCount('ready') - before).toBeLessThanOrEqual(1);
+    expect((await Promise.all(burst)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(client.listenerCount('ready')).toBe(before);
+    await store.close();
+    client.disconnect();
+  });
+
   it('refuses a string that is not a Redis URL, without echoing its password', () => {
     expect(() => new RedisStore('localhost:6379')).toThrow(/redis:\/\/127\.0\.0\.1:6379/);
     expect(() => new RedisBus('http://user:s3cret@example.com')).toThrow(TypeError);
