@@ -11,6 +11,7 @@ import type { McpServer } from '../server/server.ts';
 import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, negotiateStreamMode, readBody } from './checks.ts';
 import type { ResponseMode } from './checks.ts';
 import type { McpHttpOptions } from './options.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
 import { statusForError } from './status.ts';
 import { hasDeadline } from './deadline.ts';
@@ -48,6 +49,7 @@ function chooseLane(message: JsonRpcRequest | undefined, headerVersion: string |
 export function createPostHandler(server: McpServer, options: McpHttpOptions = {}) {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const limiter = options.rateLimit && new RateLimiter(server.store, options.rateLimit);
 
   /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
   return async function handlePost(request: Request, platform: Platform = {}): Promise<Response> {
@@ -106,6 +108,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         throw error;
       }
     }
+    const limited = limiter && (await limiter.refuse(request, principal, message));
+    if (limited) return limited;
     return respond([message], false, lane, mode, request, principal, platform);
   };
 
@@ -142,6 +146,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
+    const limited = limiter && requests.length > 0 && (await limiter.refuse(request, principal, requests));
+    if (limited) return limited;
     return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26' }, mode, request, principal, { notes: platform.notes }, errors);
   }
 

@@ -3,5 +3,7 @@ export { createMcpApp, mcpRoutes } from './app.ts';
 export { loopbackHosts } from './checks.ts';
 export { createPostHandler } from './handler.ts';
 export type { HttpAuth, McpHttpOptions } from './options.ts';
+export { RATE_LIMITED_CODE, RateLimiter, defaultRateLimitKey } from './rate-limit.ts';
+export type { RateLimit, RateLimitExceeded, RateLimitOptions } from './rate-limit.ts';
 export { formatRequestLog } from './request-log.ts';
 export type { RequestLogEntry, RequestLogger } from './request-log.ts';
