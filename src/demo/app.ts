@@ -1,4 +1,5 @@
-// The deployable demo app: the demo server behind the Hono MCP route. Every entry serves this.
+// The deployable demo app: the demo server behind the Hono MCP route, with /healthz and /readyz.
+// Every entry serves this.
 import { createMcpApp } from '../http/index.ts';
 import type { McpHttpOptions } from '../http/index.ts';
 import { parseRequestStateKeys } from '../mrtr/request-state.ts';
@@ -14,5 +15,5 @@ export interface DemoOptions extends McpHttpOptions {
 
 export function createDemoApp({ requestStateKeys, ...options }: DemoOptions = {}) {
   const keys = requestStateKeys ? parseRequestStateKeys(requestStateKeys) : undefined;
-  return createMcpApp(createDemoServer(keys ? { keys } : undefined), options);
+  return createMcpApp(createDemoServer(keys ? { keys } : undefined), { health: true, ...options });
 }
