@@ -52,7 +52,8 @@ export interface RateLimitExceeded extends RateLimit {
 export function defaultRateLimitKey(request: Request, principal: Principal | undefined): string {
   if (principal) return `principal:${principal.subject}`;
   const address = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
-  return `address:${address || 'unknown'}`;
+  // An address is at most 45 characters (IPv6); anything longer is not one, and must not become a key.
+  return `address:${address && address.length <= 64 ? address : 'unknown'}`;
 }
 
 function requireLimit(limit: RateLimit | undefined, where: string): RateLimit {

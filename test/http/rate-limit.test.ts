@@ -65,6 +65,10 @@ describe('per-caller limits', () => {
     // A forged first entry does not buy a fresh counter.
     expect((await call(url, 'echo', via('6.6.6.3, 203.0.113.7'))).status).toBe(429);
     expect((await call(url, 'echo', via('203.0.113.8'))).status).toBe(200);
+    // No proxy, or a value that is no address: such callers share one counter rather than get their own.
+    expect((await call(url, 'echo', via('x'.repeat(65)))).status).toBe(200);
+    expect((await call(url, 'echo')).status).toBe(200);
+    expect((await call(url, 'echo', via('y'.repeat(65)))).status).toBe(429);
   });
 
   it('counts a verified principal by subject, wherever it calls from', async () => {
