@@ -7,7 +7,6 @@ import { ErrorCode } from '../protocol/jsonrpc.ts';
 import type { McpServer } from '../server/server.ts';
 import { checkOriginAndHost, isAllowedOrigin, jsonRpcErrorResponse } from './checks.ts';
 import { createPostHandler } from './handler.ts';
-import { healthRoutes } from './health.ts';
 import type { McpHttpOptions } from './options.ts';
 import { consoleRequestLogger, withRequestLog } from './request-log.ts';
 
@@ -55,8 +54,6 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
     const answer = post(c.req.raw, { waitUntil: waitUntilOf(c) });
     return c.req.header('origin') ? answer.then((response) => cors(c, response)) : answer;
   });
-
-  if (options.health) app.route('/', healthRoutes(server, options.health === true ? {} : options.health));
 
   const auth = options.auth;
   if (auth?.metadata && auth.metadataPaths) {

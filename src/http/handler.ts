@@ -11,7 +11,6 @@ import type { McpServer } from '../server/server.ts';
 import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, negotiateStreamMode, readBody } from './checks.ts';
 import type { ResponseMode } from './checks.ts';
 import type { McpHttpOptions } from './options.ts';
-import { RateLimiter } from './rate-limit.ts';
 import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
 import { statusForError } from './status.ts';
 import { hasDeadline } from './deadline.ts';
@@ -49,7 +48,7 @@ function chooseLane(message: JsonRpcRequest | undefined, headerVersion: string |
 export function createPostHandler(server: McpServer, options: McpHttpOptions = {}) {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
-  const limiter = options.rateLimit && new RateLimiter(server.store, options.rateLimit);
+  const limiter = options.rateLimit?.(server.store);
 
   /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
   return async function handlePost(request: Request, platform: Platform = {}): Promise<Response> {

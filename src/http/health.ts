@@ -37,10 +37,13 @@ async function probe(what: string, operation: () => Promise<unknown>, timeoutMs:
   }
 }
 
-/** `/healthz` and `/readyz` for one server: `app.route('/', healthRoutes(server))`, or `createMcpApp(server, { health: true })`. */
+/**
+ * `/healthz` and `/readyz` for one server, mounted beside its endpoint:
+ * `createMcpApp(server).route('/', healthRoutes(server))`. Imported only by apps that serve them.
+ */
 export function healthRoutes(server: McpServer, options: HealthOptions = {}): Hono {
   const timeoutMs = options.timeoutMs ?? 2_000;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new TypeError(`health.timeoutMs must be a positive number of milliseconds; got ${String(options.timeoutMs)}.`);
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new TypeError(`healthRoutes: timeoutMs must be a positive number of milliseconds; got ${String(options.timeoutMs)}.`);
   const app = new Hono();
 
   app.get(options.livenessPath ?? '/healthz', (c) => c.json({ status: 'ok' }, 200, NO_STORE));

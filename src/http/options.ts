@@ -1,7 +1,6 @@
 // Options of the HTTP layer, owned here so entries and the auth layer can fit them.
 import type { Principal } from '../protocol/principal.ts';
-import type { HealthOptions } from './health.ts';
-import type { RateLimitOptions } from './rate-limit.ts';
+import type { RateLimits } from './rate-limit.ts';
 import type { RequestLogger } from './request-log.ts';
 
 export interface McpHttpOptions {
@@ -28,17 +27,11 @@ export interface McpHttpOptions {
    */
   log?: boolean | RequestLogger;
   /**
-   * Limits per caller (the principal's subject, else the client address) counted in the server's
-   * Store, so every instance sharing it enforces one limit: `{ windowMs, max, perTool?, key? }`.
-   * Past it, 429 with Retry-After. Default: no limit.
+   * `rateLimit({ windowMs, max, perTool?, key? })`: limits per caller (the principal's subject, else
+   * the client address) counted in the server's Store, so every instance sharing it enforces one
+   * limit. Past it, 429 with Retry-After. Default: no limit.
    */
-  rateLimit?: RateLimitOptions;
-  /**
-   * `true` or `{ livenessPath, readinessPath, timeoutMs }`: GET `/healthz` (200 while the process
-   * serves) and GET `/readyz` (200 when the Store and Bus answer, 503 naming what is down), for load
-   * balancers and Kubernetes probes; neither checks Host or credentials. Default: not served.
-   */
-  health?: boolean | HealthOptions;
+  rateLimit?: RateLimits;
 }
 
 /** An authentication gate: what the endpoint asks of `createBearerAuth` or of a custom verifier. */

@@ -67,18 +67,36 @@ function requireLimit(limit: RateLimit | undefined, where: string): RateLimit {
 
 const describeWindow = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
 
+/**
+ * What `createMcpApp(server, { rateLimit })` takes: made by `rateLimit(options)`, given the server's
+ * Store by the app. A function, so servers without limits do not bundle the limiter.
+ */
+export type RateLimits = (store: Store) => RateLimiter;
+
+/**
+ * Limits counted in the server's Store, so every instance sharing it enforces one limit:
+ * `createMcpApp(server, { rateLimit: rateLimit({ windowMs: 60_000, max: 100 }) })`. Checks the
+ * options at once, so a typo fails at start-up, not on the first request.
+ */
+export function rateLimit(options: RateLimitOptions): RateLimits {
+  const limit = requireLimit(options, 'rateLimit');
+  // A Map: tool names in requests are client strings, never keys of a plain object.
+  const perTool = new Map(Object.entries(options.perTool ?? {}).map(([tool, own]) => [tool, requireLimit(own, `rateLimit.perTool["${tool}"]`)]));
+  const key = options.key ?? defaultRateLimitKey;
+  return (store) => new RateLimiter(store, limit, perTool, key);
+}
+
 export class RateLimiter {
   readonly #store: Store;
   readonly #limit: RateLimit;
   readonly #perTool: ReadonlyMap<string, RateLimit>;
   readonly #key: NonNullable<RateLimitOptions['key']>;
 
-  /** Checks the options at once, so a typo fails at start-up, not on the first request. */
-  constructor(store: Store, options: RateLimitOptions) {
+  constructor(store: Store, limit: RateLimit, perTool: ReadonlyMap<string, RateLimit>, key: NonNullable<RateLimitOptions['key']>) {
     this.#store = store;
-    this.#limit = requireLimit(options, 'rateLimit');
-    this.#perTool = new Map(Object.entries(options.perTool ?? {}).map(([tool, limit]) => [tool, requireLimit(limit, `rateLimit.perTool["${tool}"]`)]));
-    this.#key = options.key ?? defaultRateLimitKey;
+    this.#limit = limit;
+    this.#perTool = perTool;
+    this.#key = key;
   }
 
   /**

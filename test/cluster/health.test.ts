@@ -2,7 +2,7 @@
 // reported not ready (503, naming the store and the bus) while Redis is down and ready again once it
 // is back, with no restart; liveness answers 200 throughout.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMcpApp } from '../../src/http/index.ts';
+import { createMcpApp, healthRoutes } from '../../src/http/index.ts';
 import { RedisBus, RedisStore } from '../../src/redis/index.ts';
 import { McpServer } from '../../src/server/server.ts';
 import { serveApp } from '../support/serve.ts';
@@ -25,7 +25,7 @@ describeWith([findTool('redis-server')], 'health with Redis going away and comin
     bus = new RedisBus(redis.url, options);
     await bus.ready();
     const server = new McpServer({ name: 'health', version: '1', store, bus });
-    served = await serveApp((base) => createMcpApp(server, { ...base, health: true, log: false }));
+    served = await serveApp((base) => createMcpApp(server, { ...base, log: false }).route('/', healthRoutes(server)));
     origin = new URL(served.url).origin;
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
-// Health endpoints, in-process: liveness from the process alone, readiness from
-// one operation on the Store and the Bus, served only when asked for, to any Host. The real outage
+// Health endpoints, in-process: liveness from the process alone, readiness from one operation on
+// the Store and the Bus, served only when mounted, to any Host. The real outage
 // and recovery, with redis-server stopped and started, is in test/cluster/health.test.ts.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDemoApp } from '../../src/demo/app.ts';
@@ -22,7 +22,8 @@ async function unreachableStore(timeoutMs: number): Promise<RedisStore> {
 
 describe('health routes', () => {
   it('answers liveness and readiness with the in-memory store and bus, uncached', async () => {
-    const app = createMcpApp(new McpServer({ name: 's', version: '1' }), { health: true, log: false });
+    const server = new McpServer({ name: 's', version: '1' });
+    const app = createMcpApp(server, { log: false }).route('/', healthRoutes(server));
     const live = await app.request('/healthz');
     expect(live.status).toBe(200);
     expect(await live.json()).toEqual({ status: 'ok' });
@@ -33,17 +34,18 @@ describe('health routes', () => {
     expect(ready.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('are served only when asked for, at the paths given', async () => {
+  it('are served only when mounted, at the paths given', async () => {
     const server = new McpServer({ name: 's', version: '1' });
     expect((await createMcpApp(server, { log: false }).request('/healthz')).status).toBe(404);
-    const custom = createMcpApp(server, { health: { livenessPath: '/live', readinessPath: '/ready' }, log: false });
+    const custom = createMcpApp(server, { log: false }).route('/', healthRoutes(server, { livenessPath: '/live', readinessPath: '/ready' }));
     expect((await custom.request('/live')).status).toBe(200);
     expect((await custom.request('/ready')).status).toBe(200);
     expect((await custom.request('/healthz')).status).toBe(404);
   });
 
   it('answer a probe whose Host the MCP endpoint refuses (balancers probe by IP address)', async () => {
-    const app = createMcpApp(new McpServer({ name: 's', version: '1' }), { health: true, allowedHosts: ['mcp.example.com'], log: false });
+    const server = new McpServer({ name: 's', version: '1' });
+    const app = createMcpApp(server, { allowedHosts: ['mcp.example.com'], log: false }).route('/', healthRoutes(server));
     const [mcp, live] = await Promise.all([
       app.request('/mcp', { method: 'POST', headers: { host: '10.0.0.7:3000', 'content-type': 'application/json' }, body: '{}' }),
       app.request('/healthz', { headers: { host: '10.0.0.7:3000' } }),
@@ -54,7 +56,7 @@ describe('health routes', () => {
 
   it('reports 503 naming the store when it refuses, and liveness stays 200', async () => {
     const server = new McpServer({ name: 's', version: '1', store: await unreachableStore(300) });
-    const app = createMcpApp(server, { health: true, log: false });
+    const app = healthRoutes(server);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);
     const body = await ready.json();
@@ -78,7 +80,7 @@ describe('health routes', () => {
 
   it('refuses a timeoutMs that is not a positive number', () => {
     const server = new McpServer({ name: 's', version: '1' });
-    expect(() => healthRoutes(server, { timeoutMs: 0 })).toThrow('health.timeoutMs must be a positive number of milliseconds; got 0.');
+    expect(() => healthRoutes(server, { timeoutMs: 0 })).toThrow('healthRoutes: timeoutMs must be a positive number of milliseconds; got 0.');
   });
 });
 

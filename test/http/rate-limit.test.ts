@@ -2,7 +2,7 @@
 // limit gets (429, Retry-After, a JSON-RPC error that says when to retry), per-tool limits, batches,
 // and a store outage. Only Date is faked, so windows can end without waiting for them.
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RATE_LIMITED_CODE, createMcpApp } from '../../src/http/index.ts';
+import { RATE_LIMITED_CODE, createMcpApp, rateLimit } from '../../src/http/index.ts';
 import type { McpHttpOptions } from '../../src/http/index.ts';
 import { RedisStore } from '../../src/redis/index.ts';
 import { McpServer } from '../../src/server/server.ts';
@@ -36,7 +36,7 @@ afterAll(() => Promise.all(served.splice(0).map((app) => app.close())));
 
 describe('per-caller limits', () => {
   it('answers the request past max with 429, Retry-After and a JSON-RPC error that says when to retry; the next window lets it through', async () => {
-    const url = await serve({ rateLimit: { windowMs: 60_000, max: 3 } });
+    const url = await serve({ rateLimit: rateLimit({ windowMs: 60_000, max: 3 }) });
     for (let i = 1; i <= 3; i++) expect((await call(url, 'echo', {}, i)).status).toBe(200);
     vi.setSystemTime(T0 + 15_500);
     const refused = await call(url, 'echo', {}, 'fourth');
@@ -58,7 +58,7 @@ describe('per-caller limits', () => {
   });
 
   it('counts callers apart by the address the nearest proxy appended, whatever the client put before it', async () => {
-    const url = await serve({ rateLimit: { windowMs: 60_000, max: 2 } });
+    const url = await serve({ rateLimit: rateLimit({ windowMs: 60_000, max: 2 }) });
     const via = (forwarded: string) => ({ 'x-forwarded-for': forwarded });
     expect((await call(url, 'echo', via('6.6.6.1, 203.0.113.7'))).status).toBe(200);
     expect((await call(url, 'echo', via('6.6.6.2, 203.0.113.7'))).status).toBe(200);
@@ -73,7 +73,7 @@ describe('per-caller limits', () => {
 
   it('counts a verified principal by subject, wherever it calls from', async () => {
     const url = await serve({
-      rateLimit: { windowMs: 60_000, max: 1 },
+      rateLimit: rateLimit({ windowMs: 60_000, max: 1 }),
       auth: { authenticate: (request) => ({ subject: request.headers.get('x-user') ?? 'nobody' }) },
     });
     expect((await call(url, 'echo', { 'x-user': 'ada', 'x-forwarded-for': '203.0.113.1' })).status).toBe(200);
@@ -82,14 +82,14 @@ describe('per-caller limits', () => {
   });
 
   it('leaves a request unlimited when the key function returns undefined', async () => {
-    const url = await serve({ rateLimit: { windowMs: 60_000, max: 1, key: (request) => (request.headers.get('x-internal') ? undefined : 'everyone') } });
+    const url = await serve({ rateLimit: rateLimit({ windowMs: 60_000, max: 1, key: (request) => (request.headers.get('x-internal') ? undefined : 'everyone') }) });
     expect((await call(url, 'echo')).status).toBe(200);
     expect((await call(url, 'echo')).status).toBe(429);
     for (let i = 0; i < 3; i++) expect((await call(url, 'echo', { 'x-internal': '1' })).status).toBe(200);
   });
 
   it('limits the 2025 lane too, and lets browser clients read Retry-After', async () => {
-    const url = await serve({ rateLimit: { windowMs: 1_500, max: 1 } });
+    const url = await serve({ rateLimit: rateLimit({ windowMs: 1_500, max: 1 }) });
     const legacy = { 'mcp-protocol-version': '2025-11-25' };
     expect((await postRaw(url, { jsonrpc: '2.0', id: 1, method: 'tools/list' }, legacy)).status).toBe(200);
     const refused = await postRaw(url, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { ...legacy, origin: new URL(url).origin });
@@ -101,7 +101,7 @@ describe('per-caller limits', () => {
   });
 
   it('counts each request of a 2025-03-26 batch, and refuses the whole batch with an error per request', async () => {
-    const url = await serve({ rateLimit: { windowMs: 60_000, max: 2 } });
+    const url = await serve({ rateLimit: rateLimit({ windowMs: 60_000, max: 2 }) });
     const batch = (ids: number[]) => postRaw(url, ids.map((id) => ({ jsonrpc: '2.0', id, method: 'ping' })), { 'mcp-protocol-version': '2025-03-26' });
     expect((await batch([1, 2])).status).toBe(200);
     const refused = await batch([3, 4]);
@@ -113,7 +113,7 @@ describe('per-caller limits', () => {
 
 describe('per-tool limits', () => {
   it('apply to tools/call of that tool only, per caller, beside the overall limit', async () => {
-    const url = await serve({ rateLimit: { windowMs: 60_000, max: 10, perTool: { costly: { windowMs: 30_000, max: 1 } } } });
+    const url = await serve({ rateLimit: rateLimit({ windowMs: 60_000, max: 10, perTool: { costly: { windowMs: 30_000, max: 1 } } }) });
     expect((await call(url, 'costly')).status).toBe(200);
     const refused = await call(url, 'costly', {}, 7);
     expect(refused.status).toBe(429);
@@ -130,11 +130,10 @@ describe('per-tool limits', () => {
 });
 
 describe('configuration and outages', () => {
-  it('refuses bad limits when the app is built, naming the option', () => {
-    const server = new McpServer({ name: 's', version: '1' });
-    expect(() => createMcpApp(server, { rateLimit: { windowMs: 0, max: 1 } })).toThrow('rateLimit.windowMs must be a positive, finite number of milliseconds');
-    expect(() => createMcpApp(server, { rateLimit: { windowMs: 1000, max: 1.5 } })).toThrow('rateLimit.max must be a whole number of requests, 1 or more; got 1.5.');
-    expect(() => createMcpApp(server, { rateLimit: { windowMs: 1000, max: 1, perTool: { echo: { windowMs: 1000, max: 0 } } } })).toThrow('rateLimit.perTool["echo"].max');
+  it('refuses bad limits when they are made, naming the option', () => {
+    expect(() => rateLimit({ windowMs: 0, max: 1 })).toThrow('rateLimit.windowMs must be a positive, finite number of milliseconds');
+    expect(() => rateLimit({ windowMs: 1000, max: 1.5 })).toThrow('rateLimit.max must be a whole number of requests, 1 or more; got 1.5.');
+    expect(() => rateLimit({ windowMs: 1000, max: 1, perTool: { echo: { windowMs: 1000, max: 0 } } })).toThrow('rateLimit.perTool["echo"].max');
   });
 
   it('answers 503 with Retry-After, not a 5xx of its own, while the store cannot be reached', async () => {
@@ -142,7 +141,7 @@ describe('configuration and outages', () => {
     const [port] = await freePorts(1);
     const store = new RedisStore(`redis://127.0.0.1:${port}`, { timeoutMs: 200, onError: () => undefined });
     try {
-      const url = await serve({ rateLimit: { windowMs: 60_000, max: 5 } }, store);
+      const url = await serve({ rateLimit: rateLimit({ windowMs: 60_000, max: 5 }) }, store);
       const response = await call(url, 'echo', {}, 9);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
