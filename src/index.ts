@@ -24,12 +24,13 @@ export type { JsonSchemaWrapper } from './schema/json-schema.ts';
 export type { JsonSchema } from './schema/json-schema-validator.ts';
 export type { StandardSchemaV1, ToJsonSchema } from './schema/index.ts';
 export { createMcpApp, mcpRoutes } from './http/index.ts';
-export type { HttpAuth, McpHttpOptions, RequestLogEntry, RequestLogger } from './http/index.ts';
+export type { HealthOptions, HttpAuth, McpHttpOptions, RateLimit, RateLimitOptions, RateLimits, RequestLogEntry, RequestLogger } from './http/index.ts';
+export { RATE_LIMITED_CODE, defaultRateLimitKey, healthRoutes, rateLimit } from './http/index.ts';
 export { formatRequestLog } from './http/index.ts';
 export { ErrorCode, McpError } from './protocol/index.ts';
 export type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, LogLevel } from './protocol/index.ts';
 export { MemoryBus, MemoryStore } from './store/index.ts';
-export type { Bus, ServerEvent, Store } from './store/index.ts';
+export type { Bus, Hit, ServerEvent, Store } from './store/index.ts';
 export { createRequestStateSealer, parseRequestStateKeys } from './mrtr/request-state.ts';
 export type { RequestStateKey, RequestStateOptions } from './mrtr/request-state.ts';
 export type {

@@ -32,7 +32,8 @@ const ALLOWED: Record<string, string[]> = {
   store: ['store', 'protocol'],
   mrtr: ['mrtr', 'protocol', 'store'],
   server: ['server', 'protocol', 'schema', 'store', 'mrtr'],
-  http: ['http', 'server', 'protocol'],
+  // Rate limits count in the shared Store (Store.hit) and tell its outage apart (StoreUnavailableError).
+  http: ['http', 'server', 'protocol', 'store'],
   auth: ['auth', 'protocol'],
   redis: ['redis', 'store', 'protocol'],
   durable: ['durable', 'store', 'protocol'],
@@ -92,6 +93,19 @@ describe('architecture', () => {
     expect(await decode(OUR_VARIANTS['no schema library'])).toContain(validatorText);
     expect(await decode(OUR_VARIANTS['with zod'])).not.toContain(validatorText);
     expect(await decode(OUR_VARIANTS['with zod/mini'])).not.toContain(validatorText);
+  });
+
+  it('ships the rate limiter and the health routes only with apps that use them', async () => {
+    const decode = async (entry: string) => new TextDecoder().decode(await bundleForEdge(entry));
+    const plain = await decode(OUR_VARIANTS['no schema library']);
+    expect(plain).not.toContain('Too many requests');
+    expect(plain).not.toContain('Not ready');
+    const limited = await decode(`
+      import { createMcpApp, createServer, healthRoutes, rateLimit } from './src/index.ts';
+      const server = createServer({ name: 'limited', version: '1' });
+      export default createMcpApp(server, { rateLimit: rateLimit({ windowMs: 60_000, max: 100 }) }).route('/', healthRoutes(server));`);
+    expect(limited).toContain('Too many requests');
+    expect(limited).toContain('Not ready');
   });
 
   it('keeps the demo Worker within its bundle budget (npm run bundle-size)', async () => {

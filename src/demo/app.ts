@@ -1,5 +1,6 @@
-// The deployable demo app: the demo server behind the Hono MCP route. Every entry serves this.
-import { createMcpApp } from '../http/index.ts';
+// The deployable demo app: the demo server behind the Hono MCP route, with /healthz and /readyz.
+// Every entry serves this.
+import { createMcpApp, healthRoutes } from '../http/index.ts';
 import type { McpHttpOptions } from '../http/index.ts';
 import { parseRequestStateKeys } from '../mrtr/request-state.ts';
 import { createDemoServer } from './server.ts';
@@ -14,5 +15,6 @@ export interface DemoOptions extends McpHttpOptions {
 
 export function createDemoApp({ requestStateKeys, ...options }: DemoOptions = {}) {
   const keys = requestStateKeys ? parseRequestStateKeys(requestStateKeys) : undefined;
-  return createMcpApp(createDemoServer(keys ? { keys } : undefined), options);
+  const server = createDemoServer(keys ? { keys } : undefined);
+  return createMcpApp(server, options).route('/', healthRoutes(server));
 }

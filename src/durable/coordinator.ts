@@ -2,10 +2,12 @@
 // objects of it (fixed names, `<prefix>store:<n>` and `<prefix>bus:<n>`) serve every session: no
 // per-session or per-request objects, and storage is touched only by Store operations.
 //
-// Store: two SQLite tables, claims and values, each row with its expiry. Reads expire lazily; one
-// alarm at a time sweeps what nobody reads again. Bus: subscriber isolates hold WebSockets accepted
-// through the hibernation API, tagged by what they listen to; events are not stored, only kept in
-// memory for a few seconds so a subscriber that connects just after it subscribed misses nothing.
+// Store: three SQLite tables, claims, values and counters, each row with its expiry. Reads expire
+// lazily; one alarm at a time sweeps what nobody reads again. Bus: subscriber isolates hold
+// WebSockets accepted through the hibernation API, tagged by what they listen to; events are not
+// stored, only kept in memory for a few seconds so a subscriber that connects just after it
+// subscribed misses nothing.
+import { requireTtlMs } from '../store/ttl.ts';
 import type { DurableObjectState, WebSocketPairConstructor, WorkersWebSocket } from './types.ts';
 
 const SWEEP_MS = 60_000;
@@ -51,6 +53,8 @@ export class McpCoordinator {
           return json(await this.#set(String(body.key), String(body.value), Number(body.ttlMs)));
         case '/store/compareAndSet':
           return json({ written: await this.#compareAndSet(String(body.key), body.expected === null ? undefined : String(body.expected), String(body.value), Number(body.ttlMs)) });
+        case '/store/hit':
+          return json(await this.#hit(String(body.key), Number(body.windowMs)));
         case '/store/delete':
           this.#sql().exec('DELETE FROM kv WHERE key = ?', String(body.key));
           return json({});
@@ -72,7 +76,8 @@ export class McpCoordinator {
     const sql = this.#sql();
     sql.exec('DELETE FROM claims WHERE exp <= ?', now);
     sql.exec('DELETE FROM kv WHERE exp <= ?', now);
-    const left = sql.exec('SELECT (SELECT COUNT(*) FROM claims) + (SELECT COUNT(*) FROM kv) AS n').toArray()[0]?.n;
+    sql.exec('DELETE FROM hits WHERE exp <= ?', now);
+    const left = sql.exec('SELECT (SELECT COUNT(*) FROM claims) + (SELECT COUNT(*) FROM kv) + (SELECT COUNT(*) FROM hits) AS n').toArray()[0]?.n;
     this.#alarmAt = null;
     if (Number(left) > 0) await this.#scheduleSweep(now);
   }
@@ -100,6 +105,7 @@ export class McpCoordinator {
     if (!this.#tables) {
       sql.exec('CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, exp INTEGER NOT NULL)');
       sql.exec('CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, exp INTEGER NOT NULL)');
+      sql.exec('CREATE TABLE IF NOT EXISTS hits (key TEXT PRIMARY KEY, count INTEGER NOT NULL, exp INTEGER NOT NULL)');
       this.#tables = true;
     }
     return sql;
@@ -142,6 +148,23 @@ export class McpCoordinator {
     if (this.#get(key).value !== expected) return false;
     await this.#set(key, value, ttlMs);
     return true;
+  }
+
+  /** Read and write run in one synchronous step: a Durable Object serves nothing else meanwhile. */
+  async #hit(key: string, windowMs: number): Promise<{ count: number; resetAt: number }> {
+    const window = requireTtlMs(windowMs, 'windowMs');
+    const now = Date.now();
+    const sql = this.#sql();
+    const row = sql.exec('SELECT count, exp FROM hits WHERE key = ?', key).toArray()[0];
+    if (row && Number(row.exp) > now) {
+      const count = Number(row.count) + 1;
+      sql.exec('UPDATE hits SET count = ? WHERE key = ?', count, key);
+      return { count, resetAt: Number(row.exp) };
+    }
+    const resetAt = now + window;
+    sql.exec('INSERT OR REPLACE INTO hits (key, count, exp) VALUES (?, 1, ?)', key, resetAt);
+    await this.#scheduleSweep(now);
+    return { count: 1, resetAt };
   }
 
   async #scheduleSweep(now: number): Promise<void> {

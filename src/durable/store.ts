@@ -1,6 +1,6 @@
 // Store on the coordinator Durable Object: each operation is one `stub.fetch` to the object that
 // owns the key (of `shards`), which keeps claims and values with their expiry in SQLite storage.
-import type { Store } from '../store/store.ts';
+import type { Hit, Store } from '../store/store.ts';
 import { requireTtlMs } from '../store/ttl.ts';
 import { Coordinators } from './client.ts';
 import type { DurableOptions } from './client.ts';
@@ -41,6 +41,11 @@ export class DurableStore implements Store {
     // Never retried: a first attempt that wrote would make the retry report a conflict with itself.
     const answer = await this.#call<{ written: boolean }>(key, 'compareAndSet', { key, expected: expected ?? null, value, ttlMs: requireTtlMs(ttlMs) }, false);
     return answer.written;
+  }
+
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    // Never retried: a first attempt that counted would make the retry count twice.
+    return this.#call<Hit>(key, 'hit', { key, windowMs: requireTtlMs(windowMs, 'windowMs') }, false);
   }
 
   #call<T>(key: string, op: string, body: Record<string, unknown>, retry: boolean): Promise<T> {

@@ -11,7 +11,8 @@ import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
 import { consoleRequestLogger, withRequestLog } from './request-log.ts';
 
-const EXPOSED = 'WWW-Authenticate, Content-Type, Mcp-Session-Id';
+// Retry-After is not CORS-safelisted: browser clients must be told they may read it (429, 503).
+const EXPOSED = 'WWW-Authenticate, Content-Type, Mcp-Session-Id, Retry-After';
 const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Idempotency-Key, Last-Event-ID, Mcp-Session-Id';
 
 /**

@@ -62,6 +62,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
   const limits: StreamLimits = { keepAliveMs: options.keepAliveMs ?? 15_000, maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED };
   if (!(limits.maxBufferedBytes > 0)) throw new TypeError(`maxBufferedBytes must be a positive number of bytes (default ${DEFAULT_MAX_BUFFERED}); got ${limits.maxBufferedBytes}.`);
   const negotiateStreamMode = streamModeNegotiator();
+  const limiter = options.rateLimit?.(server.store);
 
   /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
   return async function handlePost(request: Request, platform: Platform = {}): Promise<Response> {
@@ -123,6 +124,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         throw error;
       }
     }
+    const limited = limiter && (await limiter.refuse(request, principal, message));
+    if (limited) return limited;
     return respond([message], false, lane, mode, request, principal, platform);
   };
 
@@ -172,6 +175,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (requests.length === 0 && errors.length === 0) return new Response(null, { status: 202 });
     const mode = negotiateStreamMode(request);
     if (mode instanceof Response) return mode;
+    const limited = limiter && requests.length > 0 && (await limiter.refuse(request, principal, requests));
+    if (limited) return limited;
     return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26', session }, mode, request, principal, { notes: platform.notes }, errors);
   }
 

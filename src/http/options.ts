@@ -1,5 +1,6 @@
 // Options of the HTTP layer, owned here so entries and the auth layer can fit them.
 import type { Principal } from '../protocol/principal.ts';
+import type { RateLimits } from './rate-limit.ts';
 import type { RequestLogger } from './request-log.ts';
 
 export interface McpHttpOptions {
@@ -33,6 +34,12 @@ export interface McpHttpOptions {
    * entry to your function (e.g. `(entry) => logger.info(entry)`); `false` for none. Default true.
    */
   log?: boolean | RequestLogger;
+  /**
+   * `rateLimit({ windowMs, max, perTool?, key? })`: limits per caller (the principal's subject, else
+   * the client address) counted in the server's Store, so every instance sharing it enforces one
+   * limit. Past it, 429 with Retry-After. Default: no limit.
+   */
+  rateLimit?: RateLimits;
 }
 
 /** An authentication gate: what the endpoint asks of `createBearerAuth` or of a custom verifier. */

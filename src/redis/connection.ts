@@ -47,6 +47,7 @@ export class RedisConnection {
   readonly #onError: (error: Error) => void;
   #lastError: Error | undefined;
   #reported = false;
+  #connecting: Promise<'ready' | 'end'> | undefined;
 
   readonly #errorListener = (error: Error) => {
     this.#lastError = error;
@@ -138,18 +139,32 @@ export class RedisConnection {
     if (client.status === 'end') throw this.#unavailable(what, 'the connection is closed (quit, or its retryStrategy stopped reconnecting)');
     // lazyConnect: this is the first use. A failure shows up as an 'error' event and the deadline.
     if (client.status === 'wait') client.connect().catch(() => undefined);
-    await new Promise<void>((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        client.off('ready', onReady);
-        client.off('end', onEnd);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.#timeoutMs)));
+    const outcome = await Promise.race([this.#connected(), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'end') throw this.#unavailable(what, 'the connection closed while waiting for it');
+    if (outcome === 'late') throw this.#unavailable(what, `not connected within ${this.#timeoutMs} ms`);
+  }
+
+  /**
+   * Settles when the client is next ready or ends. One wait for all callers: a burst of requests
+   * during an outage must not add a listener each (Node warns past ten on one emitter).
+   */
+  #connected(): Promise<'ready' | 'end'> {
+    this.#connecting ??= new Promise<'ready' | 'end'>((resolve) => {
+      const settle = (outcome: 'ready' | 'end') => () => {
+        this.client.off('ready', onReady);
+        this.client.off('end', onEnd);
+        this.#connecting = undefined;
+        resolve(outcome);
       };
-      const onReady = () => (done(), resolve());
-      const onEnd = () => (done(), reject(this.#unavailable(what, 'the connection closed while waiting for it')));
-      const timer = setTimeout(() => (done(), reject(this.#unavailable(what, `not connected within ${this.#timeoutMs} ms`))), this.#timeoutMs);
-      client.on('ready', onReady);
-      client.on('end', onEnd);
+      const onReady = settle('ready');
+      const onEnd = settle('end');
+      this.client.on('ready', onReady);
+      this.client.on('end', onEnd);
     });
+    return this.#connecting;
   }
 
   #unavailable(what: string | undefined, detail: string, cause?: Error): RedisUnavailableError {

@@ -208,6 +208,16 @@ export class McpServer {
     return this.#tools.get(toolName)?.headerParams;
   }
 
+  /** The shared Store (or the in-memory default): for the HTTP layer's rate limits and readiness check. */
+  get store(): Store {
+    return this.#round.store;
+  }
+
+  /** The shared Bus (or the in-memory default): for the HTTP layer's readiness check. */
+  get bus(): Bus {
+    return this.#bus;
+  }
+
   /** Answers one request. Never throws: protocol failures come back as JSON-RPC errors. */
   async handle(request: JsonRpcRequest, env: RequestEnv): Promise<JsonRpcResponse> {
     this.#serving = true;

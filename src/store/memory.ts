@@ -1,10 +1,11 @@
 // In-process Store and Bus: the defaults for one instance, and the reference the contract tests pin.
-import type { Bus, ServerEvent, Store } from './store.ts';
+import type { Bus, Hit, ServerEvent, Store } from './store.ts';
 import { requireTtlMs } from './ttl.ts';
 
 export class MemoryStore implements Store {
   readonly #claims = new Map<string, number>();
   readonly #values = new Map<string, { value: string; expiresAt: number }>();
+  readonly #counters = new Map<string, Hit>();
   readonly #now: () => number;
   #nextSweep = 0;
 
@@ -54,12 +55,26 @@ export class MemoryStore implements Store {
     return undefined;
   }
 
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    const window = requireTtlMs(windowMs, 'windowMs');
+    const now = this.#now();
+    this.#sweep(now);
+    const counter = this.#counters.get(key);
+    if (counter !== undefined && counter.resetAt > now) {
+      counter.count++;
+      return { ...counter };
+    }
+    this.#counters.set(key, { count: 1, resetAt: now + window });
+    return { count: 1, resetAt: now + window };
+  }
+
   // Amortised expiry: a sweep at most once a second keeps each call O(1) while bounding memory.
   #sweep(now: number): void {
     if (now < this.#nextSweep) return;
     this.#nextSweep = now + 1000;
     for (const [key, expiresAt] of this.#claims) if (expiresAt <= now) this.#claims.delete(key);
     for (const [key, entry] of this.#values) if (entry.expiresAt <= now) this.#values.delete(key);
+    for (const [key, counter] of this.#counters) if (counter.resetAt <= now) this.#counters.delete(key);
   }
 }
 

@@ -151,6 +151,59 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
       await Promise.all(Array.from({ length: 10 }, (_, i) => increment(handles[i % 2]!)));
       expect(await handles[1]!.get(key)).toBe('10');
     });
+
+    runHitContract(create);
+  });
+}
+
+/** `Store.hit`, the shared counter behind rate limits. */
+function runHitContract(create: () => Store | Promise<Store>): void {
+  it('counts concurrent hits from several instances exactly once each', async () => {
+    const [a, b] = [await create(), await create()];
+    const key = unique('hits');
+    const hits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hit(key, 60_000)));
+    // 1 to 20, each once: no two hits read the same count, and none opened a second window.
+    expect(hits.map((hit) => hit.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('opens a window of windowMs with the first hit', async () => {
+    const store = await create();
+    const before = Date.now();
+    const first = await store.hit(unique('hits'), 60_000);
+    const after = Date.now();
+    expect(first.count).toBe(1);
+    // Millisecond rounding on the backend may shave one off.
+    expect(first.resetAt).toBeGreaterThanOrEqual(before + 60_000 - 1);
+    expect(first.resetAt).toBeLessThanOrEqual(after + 60_000);
+  });
+
+  it('keeps a window fixed while hits arrive, then starts again at 1', async () => {
+    const store = await create();
+    const key = unique('hits');
+    expect((await store.hit(key, 1_000)).count).toBe(1);
+    await sleep(500);
+    // A window that each hit extended would still be open after the second sleep, and count 3.
+    expect((await store.hit(key, 1_000)).count).toBe(2);
+    await sleep(600);
+    expect((await store.hit(key, 1_000)).count).toBe(1);
+  });
+
+  it('keeps counters apart from values and claims', async () => {
+    const store = await create();
+    const key = unique('apart');
+    await store.set(key, 'value', 60_000);
+    expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
+    expect((await store.hit(key, 60_000)).count).toBe(1);
+    expect(await store.get(key)).toBe('value');
+    await store.delete(key);
+    expect((await store.hit(key, 60_000)).count).toBe(2);
+  });
+
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])('refuses windowMs %s with a TypeError', async (windowMs) => {
+    const store = await create();
+    const key = unique('hits');
+    await expect(store.hit(key, windowMs)).rejects.toThrow(TypeError);
+    expect((await store.hit(key, 60_000)).count).toBe(1);
   });
 }
 

@@ -3,7 +3,7 @@
 //
 // Every method is async and every value a string, with TTLs in milliseconds and no transactions
 // or blocking reads: so a TCP Redis, an HTTP Redis (Upstash) or a Durable Object can each implement
-// them with single round trips (compareAndSet is one script on Redis, one SQLite step in an object).
+// them with single round trips (compareAndSet and `hit` are one script each on Redis, one SQLite step in an object).
 
 /** Change events fanned out to `subscriptions/listen` streams on every instance. */
 export type ServerEvent =
@@ -52,6 +52,23 @@ export interface Store {
    * unique (e.g. a revision number inside it). Rejects with a TypeError for a bad `ttlMs`.
    */
   compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean>;
+
+  /**
+   * Counts one more hit on the counter `key` and resolves its new `count` with the moment its
+   * window ends (`resetAt`, ms since the epoch). The first hit opens a fixed window of `windowMs`
+   * (a positive, finite number; fractions round up); later hits inside it count on without moving
+   * its end; after it ends the next hit starts again at 1. Increment and read are one atomic step
+   * on every instance sharing the backend, so concurrent hits never see the same count: the
+   * primitive behind shared rate limits. Counters live apart from values and claims. Rejects with
+   * a TypeError for any other `windowMs`.
+   */
+  hit(key: string, windowMs: number): Promise<Hit>;
+}
+
+/** What `Store.hit` resolves: the count in the current window, and when that window ends. */
+export interface Hit {
+  count: number;
+  resetAt: number;
 }
 
 export interface Bus {

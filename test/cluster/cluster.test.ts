@@ -1,12 +1,13 @@
 // Scale-out without affinity: redis-server, three server processes sharing it (and the sealing
 // keys), and nginx round-robin in front. What a client needs across requests must survive landing
-// on any instance: listen streams get changes made elsewhere, MRTR rounds finish elsewhere, and a
-// replayed requestState is refused everywhere.
+// on any instance: listen streams get changes made elsewhere, MRTR rounds finish elsewhere, a
+// replayed requestState is refused everywhere, and one rate limit holds across all three.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RATE_LIMITED_CODE } from '../../src/http/index.ts';
 import { RedisBus } from '../../src/redis/index.ts';
 import type { ServerEvent } from '../../src/store/store.ts';
 import { expectScoredScenariosPassed, expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
@@ -29,6 +30,8 @@ interface Node {
 const KEYS = 'k1:5cx+lOpq6t3UijlYpGgioJE8szZ93cTgNSyb4pndr6c=';
 const caps = { elicitation: {} };
 const taskCaps = { elicitation: {}, extensions: { 'io.modelcontextprotocol/tasks': {} } };
+// Requests with `x-rate-limited` share this many per minute, across all three nodes.
+const RATE_LIMIT_MAX = 6;
 
 /** `scenario: check` for each failed check in a conformance `--output-dir`. */
 function failedChecks(dir: string): string[] {
@@ -76,6 +79,7 @@ describeWith([findTool('redis-server')], 'three instances sharing one Redis', (p
           REQUEST_STATE_KEYS: KEYS,
           // The load balancer passes the client's Host on; every node must accept nginx's name.
           EXTRA_ALLOWED_HOSTS: `127.0.0.1:${nginxPort},localhost:${nginxPort}`,
+          RATE_LIMIT: `${RATE_LIMIT_MAX}/60000`,
         };
         const started = await startProcess(process.execPath, ['--import', 'tsx', 'test/fixtures/cluster-server.ts'], { ready: /MCP server listening/, env, timeoutMs: 45_000 });
         nodes[i] = { name, url: `http://127.0.0.1:${port}/mcp`, process: started };
@@ -235,6 +239,35 @@ describeWith([findTool('redis-server')], 'three instances sharing one Redis', (p
       }
       expect(served.slice(0, 3).sort()).toEqual(['node-1', 'node-2', 'node-3']);
       expect(served.slice(3)).toEqual(served.slice(0, 3));
+    });
+
+    it('enforces one rate limit shared by the three instances: exactly max requests pass, the rest get 429 with Retry-After', async () => {
+      const extra = 4;
+      // All at once, so the nodes count concurrently; each forges a different first X-Forwarded-For
+      // entry, which must not matter: nginx appends the address it saw, and that one is counted.
+      const responses = await Promise.all(
+        Array.from({ length: RATE_LIMIT_MAX + extra }, (_, i) =>
+          post(nginx.url, 'tools/call', { id: i, params: { name: 'test_simple_text', arguments: {} }, headers: { 'x-rate-limited': '1', 'x-forwarded-for': `198.51.100.${i}` } }),
+        ),
+      );
+      const outcomes = await Promise.all(
+        responses.map(async (response) => ({ status: response.status, node: response.headers.get('x-cluster-node'), retryAfter: response.headers.get('retry-after'), body: await response.json() })),
+      );
+      const passed = outcomes.filter((o) => o.status === 200);
+      const refused = outcomes.filter((o) => o.status === 429);
+      expect(passed).toHaveLength(RATE_LIMIT_MAX);
+      expect(refused).toHaveLength(extra);
+      // Round-robin gives each node at most 4 of the 10: the passes came from more than one node.
+      expect(new Set(outcomes.map((o) => o.node))).toEqual(new Set(['node-1', 'node-2', 'node-3']));
+      expect(new Set(passed.map((o) => o.node)).size).toBeGreaterThan(1);
+      for (const { retryAfter, body } of refused) {
+        expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+        expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+        expect(body.error.code).toBe(RATE_LIMITED_CODE);
+        expect(body.error.message).toBe(`Too many requests: this caller may send ${RATE_LIMIT_MAX} requests per 60 s. Retry after ${retryAfter} s.`);
+      }
+      // One counter, in Redis, for the address nginx saw.
+      expect(await raw.get('mcp:hits:ratelimit:caller:address:127.0.0.1')).toBe(String(RATE_LIMIT_MAX + extra));
     });
 
     it('passes every scored 2026-07-28 conformance scenario through nginx, spread over the instances', { timeout: 240_000 }, async () => {

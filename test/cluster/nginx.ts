@@ -1,5 +1,6 @@
 // nginx as an ordinary round-robin load balancer: no affinity, default proxy buffering, the
-// client's Host passed on (the servers check it against DNS rebinding). Config, pid, logs and temp
+// client's Host passed on (the servers check it against DNS rebinding) and its address appended to
+// X-Forwarded-For. Config, pid, logs and temp
 // files live in a temp dir; `daemon off` keeps it our child so it is stopped by its PID.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,8 @@ ${backends.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
     location / {
       proxy_pass http://mcp;
       proxy_set_header Host $http_host;
+      # Appends the address nginx accepted the connection from: what the default rate-limit key reads.
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     }
   }
 }

@@ -49,6 +49,21 @@ describeWith([redisServer], 'Redis store and bus on a real redis-server', (paths
     expect(await raw.pttl('px:kv:task:1')).toBeGreaterThan(28_000);
   });
 
+  it('counts hits in one key per counter that expires with its window, and gives a key left without expiry one', async () => {
+    const store = closed(new RedisStore(redis.url, { prefix: 'px:' }));
+    expect((await store.hit('caller', 60_000)).count).toBe(1);
+    expect((await store.hit('caller', 60_000)).count).toBe(2);
+    expect(await raw.get('px:hits:caller')).toBe('2');
+    const ttl = await raw.pttl('px:hits:caller');
+    expect(ttl).toBeGreaterThan(58_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    // Written by someone else with no expiry: the next hit must not leave it open for ever.
+    await raw.set('px:hits:stuck', '7');
+    const hit = await store.hit('stuck', 30_000);
+    expect(hit.count).toBe(8);
+    expect(await raw.pttl('px:hits:stuck')).toBeGreaterThan(28_000);
+  });
+
   it('keeps apps with different prefixes apart', async () => {
     const [one, two] = [closed(new RedisStore(redis.url, { prefix: 'app1:' })), closed(new RedisStore(redis.url, { prefix: 'app2:' }))];
     expect(await one.claim('same', Date.now() + 60_000)).toBe(true);
@@ -83,6 +98,19 @@ describeWith([redisServer], 'Redis store and bus on a real redis-server', (paths
     expect(client.status).toBe('ready');
     expect(await client.get('given:kv:k')).toBe('v');
     await expect.poll(clients).toBe(before + 1);
+    client.disconnect();
+  });
+
+  it('lets a burst of operations wait for one connection without a listener each', async () => {
+    const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    const store = new RedisStore(client, { prefix: 'burst:' });
+    const before = client.listenerCount('ready');
+    const burst = Array.from({ length: 20 }, (_, i) => store.hit('caller', 60_000).then((hit) => hit.count, () => -i));
+    // Node warns past ten listeners on one emitter: a request burst during an outage would do that.
+    expect(client.listenerCount('ready') - before).toBeLessThanOrEqual(1);
+    expect((await Promise.all(burst)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(client.listenerCount('ready')).toBe(before);
+    await store.close();
     client.disconnect();
   });
 

@@ -1,7 +1,7 @@
 // Store and Bus handles, in Node, whose every operation runs inside a fixture Worker
 // (test/fixtures/durable-worker.ts) on DurableStore / DurableBus: so the shared contract suites of
 // src/store/store.contract.ts run unchanged against the Durable Objects engine in workerd.
-import type { Bus, ServerEvent, Store } from '../../src/store/store.ts';
+import type { Bus, Hit, ServerEvent, Store } from '../../src/store/store.ts';
 
 async function call(url: string, body: unknown): Promise<unknown> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -31,6 +31,10 @@ export class HttpStore implements Store {
   }
   async compareAndSet(key: string, expected: string | undefined, value: string, ttlMs: number): Promise<boolean> {
     return (await call(`${this.origin}/contract/store`, { op: 'compareAndSet', key, expected: expected ?? null, value, ttlMs: String(ttlMs) })) as boolean;
+  }
+
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    return (await call(`${this.origin}/contract/store`, { op: 'hit', key, windowMs: String(windowMs) })) as Hit;
   }
 }
 
