@@ -1,7 +1,7 @@
 // `stateless-mcp/bun`: serve an app (a Hono app, e.g. `createMcpApp(server)`) with `Bun.serve`.
 // Bound to loopback (the default), only loopback Host names are answered.
-import { guardLoopback } from './loopback.ts';
-import type { FetchApp } from './loopback.ts';
+import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';
+import type { FetchApp, ServeOptions } from './listen.ts';
 
 // The little of Bun's global used here, so the core type-check needs no Bun types.
 declare const Bun: {
@@ -15,15 +15,9 @@ interface BunServer {
   stop(closeActiveConnections?: boolean): Promise<void>;
 }
 
-export interface BunServeOptions {
-  /** Default 3000; 0 picks a free port. */
-  port?: number;
-  /** Default "127.0.0.1". Use "0.0.0.0" to serve a network (then set `allowedHosts` on the app). */
-  hostname?: string;
+export interface BunServeOptions extends ServeOptions {
   /** Seconds a connection may stay silent. Default 0 (never), so quiet streams stay open; keep-alive comments flow every 15 s. */
   idleTimeoutSeconds?: number;
-  /** Called once listening. Default: prints `Listening on <url>`. */
-  onListen?: (address: { url: string; hostname: string; port: number }) => void;
 }
 
 /**
@@ -32,10 +26,9 @@ export interface BunServeOptions {
  * serve(createMcpApp(server), { port: 3000 });
  */
 export function serve(app: FetchApp, options: BunServeOptions = {}): BunServer {
-  const hostname = options.hostname ?? '127.0.0.1';
+  const hostname = options.hostname ?? DEFAULT_HOSTNAME;
   // Bun.serve binds before it returns, so the URL already answers.
-  const server = Bun.serve({ hostname, port: options.port ?? 3000, idleTimeout: options.idleTimeoutSeconds ?? 0, fetch: guardLoopback(hostname, app.fetch.bind(app)) });
-  const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`;
-  (options.onListen ?? ((a) => console.log(`Listening on ${a.url}`)))({ url, hostname, port: server.port });
+  const server = Bun.serve({ hostname, port: options.port ?? DEFAULT_PORT, idleTimeout: options.idleTimeoutSeconds ?? 0, fetch: guardLoopback(hostname, app.fetch.bind(app)) });
+  announce(options, hostname, server.port);
   return server;
 }

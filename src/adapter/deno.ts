@@ -1,8 +1,8 @@
 // `stateless-mcp/deno`: serve an app (a Hono app, e.g. `createMcpApp(server)`) with `Deno.serve`.
 // Bound to loopback (the default), only loopback Host names are answered. On Deno Deploy,
 // `export default app` is enough: Deploy calls its `fetch`.
-import { guardLoopback } from './loopback.ts';
-import type { FetchApp } from './loopback.ts';
+import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';
+import type { FetchApp, ServeOptions } from './listen.ts';
 
 // The little of the Deno namespace used here, so the core type-check needs no Deno types.
 declare const Deno: {
@@ -17,15 +17,9 @@ interface DenoServer {
   shutdown(): Promise<void>;
 }
 
-export interface DenoServeOptions {
-  /** Default 3000; 0 picks a free port. */
-  port?: number;
-  /** Default "127.0.0.1". Use "0.0.0.0" to serve a network (then set `allowedHosts` on the app). */
-  hostname?: string;
+export interface DenoServeOptions extends ServeOptions {
   /** Shuts the server down when aborted. */
   signal?: AbortSignal;
-  /** Called once listening. Default: prints `Listening on <url>`. */
-  onListen?: (address: { url: string; hostname: string; port: number }) => void;
 }
 
 /**
@@ -34,15 +28,9 @@ export interface DenoServeOptions {
  * serve(createMcpApp(server), { port: 3000 });
  */
 export function serve(app: FetchApp, options: DenoServeOptions = {}): DenoServer {
-  const hostname = options.hostname ?? '127.0.0.1';
-  const onListen = options.onListen ?? ((a) => console.log(`Listening on ${a.url}`));
+  const hostname = options.hostname ?? DEFAULT_HOSTNAME;
   return Deno.serve(
-    {
-      hostname,
-      port: options.port ?? 3000,
-      signal: options.signal,
-      onListen: (address) => onListen({ url: `http://${address.hostname.includes(':') ? `[${address.hostname}]` : address.hostname}:${address.port}`, hostname: address.hostname, port: address.port }),
-    },
+    { hostname, port: options.port ?? DEFAULT_PORT, signal: options.signal, onListen: (address) => void announce(options, address.hostname, address.port) },
     guardLoopback(hostname, app.fetch.bind(app)),
   );
 }

@@ -5,14 +5,10 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { guardLoopback } from './loopback.ts';
-import type { FetchApp } from './loopback.ts';
+import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';
+import type { FetchApp, ListenAddress, ServeOptions } from './listen.ts';
 
-export interface NodeServeOptions {
-  /** Default 3000; 0 picks a free port. */
-  port?: number;
-  /** Default "127.0.0.1": only this machine can connect, and only loopback Host names are answered. Use "0.0.0.0" to serve a network. */
-  hostname?: string;
+export interface NodeServeOptions extends ServeOptions {
   /** Time a client has to send a whole request (headers and body), in ms. Default 30 000. */
   requestTimeoutMs?: number;
   /** Time a client has to send the request headers, in ms. Default 30 000 (at most `requestTimeoutMs`). */
@@ -27,18 +23,9 @@ export interface NodeServeOptions {
   handleSignals?: boolean;
   /** Shuts the server down when aborted. */
   signal?: AbortSignal;
-  /** Called once listening. Default: prints `Listening on <url>`; pass a function to print your own line, or to print nothing. */
-  onListen?: (address: NodeAddress) => void;
 }
 
-export interface NodeAddress {
-  /** The base URL, e.g. `http://127.0.0.1:3000` (no trailing slash). */
-  url: string;
-  hostname: string;
-  port: number;
-}
-
-export interface NodeServer extends NodeAddress {
+export interface NodeServer extends ListenAddress {
   /** The underlying `http.Server`. */
   server: Server;
   /** Stops accepting, lets requests in flight finish (up to `shutdownTimeoutMs`), then closes every connection. */
@@ -57,7 +44,7 @@ export class ServeError extends Error {
   }
 }
 
-const DEFAULTS = { port: 3000, hostname: '127.0.0.1', requestTimeoutMs: 30_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, shutdownTimeoutMs: 10_000 };
+const DEFAULTS = { port: DEFAULT_PORT, hostname: DEFAULT_HOSTNAME, requestTimeoutMs: 30_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024, shutdownTimeoutMs: 10_000 };
 
 /**
  * Serves `app` and resolves once it listens.
@@ -91,8 +78,6 @@ export async function serve(app: FetchApp, options: NodeServeOptions = {}): Prom
 
   await listen(server, settings.port, settings.hostname);
   const { port } = server.address() as AddressInfo;
-  const urlHost = settings.hostname.includes(':') ? `[${settings.hostname}]` : settings.hostname;
-  const address: NodeAddress = { url: `http://${urlHost}:${port}`, hostname: settings.hostname, port };
 
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shutdown(server, settings.shutdownTimeoutMs));
@@ -106,8 +91,7 @@ export async function serve(app: FetchApp, options: NodeServeOptions = {}): Prom
     if (options.signal.aborted) void close();
     else options.signal.addEventListener('abort', () => void close(), { once: true });
   }
-  (options.onListen ?? ((a) => console.log(`Listening on ${a.url}`)))(address);
-  return { ...address, server, close };
+  return { ...announce(options, settings.hostname, port), server, close };
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {
