@@ -182,6 +182,7 @@ export class LegacySession {
     if (token) headers.set('authorization', `Bearer ${token}`);
     // Best effort, as the spec allows servers to refuse it (405): a session not deleted expires on the server.
     const response = await this.#deps.endpoint.fetch(this.#deps.endpoint.url, { method: 'DELETE', headers, signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    // Only frees the connection: a body that cannot be cancelled is already gone.
     await response?.body?.cancel().catch(() => undefined);
   }
 

@@ -159,6 +159,8 @@ export async function drainGenerator(
   try {
     for (;;) {
       const next = generator.next();
+      // Its rejection is read through the race below; when cancellation wins the race, the step
+      // still pending is dropped with the call.
       next.catch(() => undefined);
       const step = await Promise.race([next, cancelled]);
       if (step.done) return (step.value ?? {}) as CallToolResult;
