@@ -118,8 +118,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (mode instanceof Response) return mode;
     if (lane.era === 'modern') {
       try {
-        checkMeta(message);
-        checkModernHeaders(message, request.headers, String(message.params?._meta?.[MetaKey.protocolVersion as never]), server);
+        checkModernHeaders(message, request.headers, checkMeta(message), server);
       } catch (error) {
         if (error instanceof McpError) {
           // Missing _meta is -32602, which is 400 only here, before dispatch.

@@ -23,12 +23,8 @@ export class ClientRequestBroker {
     // Listen before the request goes out, so an answer can never arrive before the listener.
     const stop = await this.#bus.subscribeTo(`s2c:${id}`, (message) => {
       const response = JSON.parse(message) as JsonRpcResponse;
-      if ('error' in response) {
-        const error = isJsonObject(response.error) ? response.error : { code: ErrorCode.InternalError, message: 'client error' };
-        settle.reject(new McpError(Number(error.code), `The client refused the request: ${String(error.message)}`, error.data));
-      } else {
-        settle.resolve(response.result);
-      }
+      if ('error' in response) settle.reject(clientError(method, response.error));
+      else settle.resolve(response.result);
     });
     const onAbort = () => settle.reject(signal.reason);
     const timer = setTimeout(
@@ -63,4 +59,12 @@ export class ClientRequestBroker {
     if (typeof response.id !== 'string' || !response.id.startsWith('s2c-')) return Promise.resolve(false);
     return this.#bus.publishTo(`s2c:${response.id}`, JSON.stringify(response));
   }
+}
+
+/** The error a handler sees for a client's error answer, whatever shape the client gave it. */
+function clientError(method: string, error: unknown): McpError {
+  const fields = isJsonObject(error) ? error : {};
+  const code = Number.isSafeInteger(fields.code) ? (fields.code as number) : ErrorCode.InternalError;
+  const message = typeof fields.message === 'string' ? fields.message : 'it gave no message';
+  return new McpError(code, `The client's answer to ${method} is an error: ${message}`, fields.data);
 }

@@ -129,4 +129,117 @@ describe('JSON-RPC batches (2025-03-26 only)', () => {
   });
 });
 
+describe('objects where a name belongs', () => {
+  const object = { toString: 1 };
+
+  it.each([
+    ['tools/call', { name: object, arguments: {} }],
+    ['prompts/get', { name: object }],
+    ['resources/read', { uri: object }],
+    ['tools/call', { name: 42, arguments: {} }],
+    ['resources/read', { uri: ['users://1'] }],
+  ])('answers 400 -32602 (2026-07-28) when %s has %j', async (method, params) => {
+    const error = await expectError(await post(served.url, method, { params, headers: { 'mcp-name': 'x' } }), 400, -32602);
+    expect(error.message).toMatch(/params\.(name|uri) must be a string/);
+  });
+
+  it.each([
+    ['tools/call', { name: object, arguments: {} }],
+    ['prompts/get', { name: object }],
+    ['resources/read', { uri: object }],
+    ['completion/complete', { ref: { type: 'ref/prompt', name: object }, argument: { name: 'who', value: '' } }],
+    ['completion/complete', { ref: { type: 'ref/resource', uri: object }, argument: { name: 'id', value: '' } }],
+    ['tools/list', { cursor: object }],
+  ])('answers -32602 (2025) when %s has %j', async (method, params) => {
+    const error = await expectError(await postRaw(served.url, request(1, method, params), LEGACY), 200, -32602);
+    expect(error.message.length).toBeGreaterThan(20);
+  });
+
+  it('answers -32602 to a cursor that is not a string, also once the first page is cached', async () => {
+    expect((await (await postRaw(served.url, request(1, 'prompts/list'), LEGACY)).json()).result.prompts.length).toBeGreaterThan(0);
+    // String([[[]]]) is "", the first page's cache key.
+    await expectError(await postRaw(served.url, request(1, 'prompts/list', { cursor: [[[]]] }), LEGACY), 200, -32602);
+  });
+
+  it('answers -32602 when completion context arguments are not strings', async () => {
+    const params = { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'who', value: '' }, context: { arguments: { who: object } } };
+    const error = await expectError(await postRaw(served.url, request(1, 'completion/complete', params), LEGACY), 200, -32602);
+    expect(error.message).toContain('context.arguments');
+  });
+
+  it('answers -32602 when prompt arguments are not strings', async () => {
+    const error = await expectError(await postRaw(served.url, request(1, 'prompts/get', { name: 'greet', arguments: { who: object } }), LEGACY), 200, -32602);
+    expect(error.message).toContain('strings');
+  });
+
+  it.each([
+    ['an object for a boolean', 'verbose', JSON.stringify(object)],
+    ['an object nested 100,000 deep for a string', 'region', nested(100_000)],
+  ])('answers 400 -32020 describing an Mcp-Param argument that is %s', async (_row, argument, value) => {
+    const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"regional","arguments":{"${argument}":${value}},"_meta":{"io.modelcontextprotocol/protocolVersion":"${MODERN}","io.modelcontextprotocol/clientCapabilities":{}}}}`;
+    const response = await post(served.url, 'tools/call', { params: { name: 'regional' }, body, headers: { [`mcp-param-${argument}`]: 'true' } });
+    const error = await expectError(response, 400, -32020);
+    expect(error.message).toContain(`Mcp-Param-${argument}`);
+    expect(error.message).toContain('(an object)');
+  });
+
+  it('takes a client error answer whose message and code are objects, and ends the waiting call cleanly', async () => {
+    const { replies, final } = await askAndReply((id) => JSON.stringify({ jsonrpc: '2.0', id, error: { code: { valueOf: 1 }, message: object } }));
+    expect(replies).toEqual([202]);
+    expect(final?.error.message).toContain('elicitation/create');
+  });
+});
+
+describe('names that every object inherits', () => {
+  const INHERITED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupGetter__'];
+
+  // 2026-07-28: also proves the Mcp-Name table does not demand a header for an inherited method name.
+  it.each(INHERITED)('answers 404 -32601 to method %s (2026-07-28)', async (method) => {
+    const error = await expectError(await post(served.url, method), 404, -32601);
+    expect(error.message).toContain(`Method not found: ${method}`);
+  });
+
+  it.each(INHERITED)('answers -32601 to method %s (2025)', async (method) => {
+    await expectError(await postRaw(served.url, request(1, method), LEGACY), 200, -32601);
+  });
+
+  it.each(INHERITED)('answers -32602 "Unknown tool" to tool %s', async (name) => {
+    const response = await post(served.url, 'tools/call', { params: { name, arguments: {} } });
+    expect((await expectError(response, 200, -32602)).message).toContain(`Unknown tool "${name}"`);
+  });
+
+  it.each(INHERITED)('answers -32602 "Unknown prompt" to prompt %s', async (name) => {
+    const response = await post(served.url, 'prompts/get', { params: { name } });
+    expect((await expectError(response, 200, -32602)).message).toContain(`Unknown prompt "${name}"`);
+  });
+
+  it.each(INHERITED)('answers -32602 naming the URI to resource %s', async (uri) => {
+    const response = await post(served.url, 'resources/read', { params: { uri } });
+    expect((await expectError(response, 200, -32602)).data).toEqual({ uri });
+  });
+
+  it.each(INHERITED)('completes no values for argument %s (prompt and template)', async (name) => {
+    for (const ref of [{ type: 'ref/prompt', name: 'greet' }, { type: 'ref/resource', uri: 'users://{id}' }]) {
+      const response = await post(served.url, 'completion/complete', { params: { ref, argument: { name, value: '' } } });
+      expect(response.status).toBe(200);
+      expect((await response.json()).result.completion).toEqual({ values: [] });
+    }
+  });
+
+  it.each(INHERITED)('answers -32602 to prompt %s in a completion ref', async (name) => {
+    const response = await post(served.url, 'completion/complete', { params: { ref: { type: 'ref/prompt', name }, argument: { name: 'who', value: '' } } });
+    expect((await expectError(response, 200, -32602)).message).toContain(`Unknown prompt "${name}"`);
+  });
+
+  it('asks and resumes with an input key objects inherit, as an ordinary key', async () => {
+    const first = await (await post(served.url, 'tools/call', { params: { name: 'odd_key', arguments: {} }, capabilities: { elicitation: {} } })).text();
+    // A JSON text check: parsing would turn the own "__proto__" key into a prototype.
+    expect(first).toMatch(/"inputRequests":\{"__proto__":\{"method":"elicitation\/create"/);
+    const requestState = JSON.parse(first).result.requestState as string;
+    const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"odd_key","arguments":{},"requestState":${JSON.stringify(requestState)},"inputResponses":{"__proto__":{"action":"accept","content":{}}},"_meta":{"io.modelcontextprotocol/protocolVersion":"${MODERN}","io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}}}}`;
+    const second = await post(served.url, 'tools/call', { params: { name: 'odd_key' }, body });
+    expect((await second.json()).result.content[0].text).toBe('answered accept');
+  });
+});
+
 it('emitted only messages valid under the official schema of their revision', () => expectAllValid(wire, { atLeast: 20 }));
