@@ -1,7 +1,8 @@
 // 2025 lane: server-to-client requests travel on the POST's SSE stream and the client answers
 // with a new POST, which a load balancer may send to any instance. The answer meets its waiting
 // handler through the Bus channel `s2c:<id>`; with nobody listening it fails fast.
-import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts';
+import { ErrorCode, McpError, errorResponse, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import type { Bus } from '../store/store.ts';
 import type { Outbox } from './outbox.ts';
@@ -54,10 +55,15 @@ export class ClientRequestBroker {
     }
   }
 
-  /** Hands a client's response to the handler awaiting it on any instance; false when none awaits that id. */
+  /**
+   * Hands a client's response to the handler awaiting it on any instance; false when none awaits
+   * that id. An answer nested deeper than the server reads reaches the handler as an error saying so.
+   */
   deliver(response: JsonRpcResponse): Promise<boolean> {
     if (typeof response.id !== 'string' || !response.id.startsWith('s2c-')) return Promise.resolve(false);
-    return this.#bus.publishTo(`s2c:${response.id}`, JSON.stringify(response));
+    const deep = nestsDeeperThan('error' in response ? response.error : response.result);
+    const sent = deep ? errorResponse(response.id, { code: ErrorCode.InvalidParams, message: `it nests more than ${MAX_JSON_DEPTH} levels deep, deeper than this server reads` }) : response;
+    return this.#bus.publishTo(`s2c:${response.id}`, JSON.stringify(sent));
   }
 }
 

@@ -4,6 +4,7 @@ import { createRequestStateSealer } from '../mrtr/request-state.ts';
 import type { RequestStateOptions } from '../mrtr/request-state.ts';
 import { formatIssues } from '../schema/compile.ts';
 import type { SchemaInput, ToJsonSchema, ValidationResult } from '../schema/compile.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import { missingScopes } from '../protocol/principal.ts';
 import type { Principal } from '../protocol/principal.ts';
@@ -242,6 +243,10 @@ export class McpServer {
     try {
       if (!method || !this.#offers(request.method, env)) {
         throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}. Call server/discover (or initialize on 2025 revisions) to see what this server offers.`);
+      }
+      // Handlers, validators and requestState digests walk params recursively: bound them first.
+      if (nestsDeeperThan(request.params)) {
+        throw invalidParams(`Invalid params: they nest more than ${MAX_JSON_DEPTH} levels deep, deeper than this server reads. Send flatter arguments.`);
       }
       const result = await method(request, request.params ?? {}, env);
       return { jsonrpc: '2.0', id: request.id, result: this.#finish(result, env) };

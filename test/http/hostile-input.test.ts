@@ -105,6 +105,10 @@ describe('JSON-RPC batches (2025-03-26 only)', () => {
     expect((await postRaw(small.url, batch.slice(0, 2), { 'mcp-protocol-version': '2025-03-26' })).status).toBe(200);
   });
 
+  it.each([0, -1, 1.5, Number.NaN])('refuses maxBatchLength %s when the app is built', (maxBatchLength) => {
+    expect(() => createMcpApp(hostileServer(), { maxBatchLength })).toThrow(/maxBatchLength must be a positive integer/);
+  });
+
   it.each(['2024-11-05', '2025-06-18', '2025-11-25', MODERN])('refuses any batch declared as %s', async (version) => {
     const error = await expectError(await postRaw(served.url, [request(1, 'ping')], { 'mcp-protocol-version': version }), 400, -32600, null);
     expect(error.message).toContain('one message per POST');
@@ -239,6 +243,44 @@ describe('names that every object inherits', () => {
     const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"odd_key","arguments":{},"requestState":${JSON.stringify(requestState)},"inputResponses":{"__proto__":{"action":"accept","content":{}}},"_meta":{"io.modelcontextprotocol/protocolVersion":"${MODERN}","io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}}}}`;
     const second = await post(served.url, 'tools/call', { params: { name: 'odd_key' }, body });
     expect((await second.json()).result.content[0].text).toBe('answered accept');
+  });
+});
+
+describe('JSON nested deeper than the server reads (128 levels)', () => {
+  const meta = `"_meta":{"io.modelcontextprotocol/protocolVersion":"${MODERN}","io.modelcontextprotocol/clientCapabilities":{"elicitation":{}}}`;
+  const modern = (method: string, params: string) => `{"jsonrpc":"2.0","id":1,"method":"${method}","params":{${params},${meta}}}`;
+
+  it.each([
+    ['MRTR tool arguments', 'tools/call', `"name":"ask","arguments":${nested(100_000)}`, { 'mcp-name': 'ask' }],
+    ['arguments digested for an Idempotency-Key', 'tools/call', `"name":"charge","arguments":{"cents":1,"deep":${nested(100_000)}}`, { 'mcp-name': 'charge', 'idempotency-key': 'k-deep' }],
+    ['a cursor', 'tools/list', `"cursor":${nested(100_000)}`, {}],
+    ['input responses', 'tools/call', `"name":"ask","arguments":{},"inputResponses":{"name":${nested(100_000)}}`, { 'mcp-name': 'ask' }],
+  ])('answers -32602 naming the limit for %s nested 100,000 deep (2026-07-28)', async (_row, method, params, headers) => {
+    const response = await post(served.url, method, { body: modern(method, params), headers });
+    expect(response.status).toBeLessThan(500);
+    const error = (await response.json()).error;
+    expect(error.code).toBe(-32602);
+    expect(error.message).toContain('128 levels');
+  });
+
+  it('answers -32602 to deep tool arguments on the 2025 lane', async () => {
+    const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask","arguments":${nested(100_000)}}}`;
+    const error = await expectError(await postRaw(served.url, body, LEGACY), 200, -32602);
+    expect(error.message).toContain('128 levels');
+  });
+
+  it('accepts params 128 levels deep and refuses 129', async () => {
+    // params is level 1 and arguments level 2, so `deep` adds levels 3 to depth + 2.
+    const call = (depth: number) =>
+      post(served.url, 'tools/call', { body: modern('tools/call', `"name":"typed","arguments":{"city":"x","days":1,"deep":${nested(depth)}}`), headers: { 'mcp-name': 'typed' } });
+    expect((await (await call(126)).json()).result.content[0].text).toBe('x for 1 days');
+    expect((await (await call(127)).json()).error.code).toBe(-32602);
+  });
+
+  it('delivers a deep client answer to the waiting handler as an error naming the limit', async () => {
+    const { replies, final } = await askAndReply((id) => `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${nested(100_000)}}`);
+    expect(replies).toEqual([202]);
+    expect(final?.error.message).toContain('128 levels');
   });
 });
 
