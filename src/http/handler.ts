@@ -22,6 +22,9 @@ import type { StreamLimits } from './stream-writer.ts';
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 const DEFAULT_MAX_BUFFERED = 1024 * 1024;
+const DEFAULT_MAX_BATCH = 16;
+/** The one revision with JSON-RPC batches: 2025-06-18 removed them. */
+const BATCH_REVISION = '2025-03-26';
 
 interface Lane { era: Era; protocolVersion: string; session?: ClientSession }
 
@@ -63,6 +66,8 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
   if (!(limits.maxBufferedBytes > 0)) throw new TypeError(`maxBufferedBytes must be a positive number of bytes (default ${DEFAULT_MAX_BUFFERED}); got ${limits.maxBufferedBytes}.`);
   const negotiateStreamMode = streamModeNegotiator();
   const limiter = options.rateLimit?.(server.store);
+  const maxBatch = options.maxBatchLength ?? DEFAULT_MAX_BATCH;
+  if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new TypeError(`maxBatchLength must be a positive integer (default ${DEFAULT_MAX_BATCH}); got ${maxBatch}.`);
 
   /** `platform.waitUntil` keeps serverless hosts alive for tasks that outlive the response. */
   return async function handlePost(request: Request, platform: Platform = {}): Promise<Response> {
@@ -113,8 +118,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (mode instanceof Response) return mode;
     if (lane.era === 'modern') {
       try {
-        checkMeta(message);
-        checkModernHeaders(message, request.headers, String(message.params?._meta?.[MetaKey.protocolVersion as never]), server);
+        checkModernHeaders(message, request.headers, checkMeta(message), server);
       } catch (error) {
         if (error instanceof McpError) {
           // Missing _meta is -32602, which is 400 only here, before dispatch.
@@ -157,18 +161,32 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     );
   }
 
+  /**
+   * Batches are 2025-03-26 only. A POST without MCP-Protocol-Version is taken to speak 2025-03-26
+   * (MCP 2025-06-18, basic/transports: backwards compatibility), so it may batch; every later
+   * revision named in the header may not. Length is capped before anything in the batch runs.
+   */
   async function handleBatch(body: unknown[], headerVersion: string | null, request: Request, principal: Principal | undefined, session: ClientSession | undefined, platform: Platform): Promise<Response> {
-    // JSON-RPC batches existed only in 2025-03-26 (removed by 2025-06-18).
-    if (headerVersion !== null && headerVersion !== '2025-03-26') {
+    if (headerVersion !== null && headerVersion !== BATCH_REVISION) {
       return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not part of protocol ${headerVersion}; send one message per POST.`);
     }
     if (body.length === 0) return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, 'Invalid Request: an empty batch.');
+    if (body.length > maxBatch) {
+      return jsonRpcErrorResponse(
+        400,
+        ErrorCode.InvalidRequest,
+        `Invalid Request: this batch holds ${body.length} messages; this server takes at most ${maxBatch} per POST. Send smaller batches, or one message per POST.`,
+      );
+    }
     const requests: JsonRpcRequest[] = [];
     const errors: JsonRpcResponse[] = [];
     for (const item of body) {
       const classified = classifyMessage(item);
-      if (classified.kind === 'request') requests.push(classified.message);
-      else if (classified.kind === 'notification') server.handleNotification(classified.message);
+      if (classified.kind === 'request') {
+        const refused = unbatchable(classified.message);
+        if (refused) errors.push(errorResponse(classified.message.id, { code: ErrorCode.InvalidRequest, message: refused }));
+        else requests.push(classified.message);
+      } else if (classified.kind === 'notification') server.handleNotification(classified.message);
       else if (classified.kind === 'response') await server.deliverResponse(classified.message);
       else errors.push(errorResponse(classified.id, { code: ErrorCode.InvalidRequest, message: `Invalid Request: ${classified.reason}.` }));
     }
@@ -177,7 +195,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (mode instanceof Response) return mode;
     const limited = limiter && requests.length > 0 && (await limiter.refuse(request, principal, requests));
     if (limited) return limited;
-    return respond(requests, true, { era: 'legacy', protocolVersion: '2025-03-26', session }, mode, request, principal, { notes: platform.notes }, errors);
+    return respond(requests, true, { era: 'legacy', protocolVersion: BATCH_REVISION, session }, mode, request, principal, { notes: platform.notes }, errors);
   }
 
   /** Only a time limit (ours, or the platform's deadline) needs the race: a request its client cancelled has no one left to answer. */
@@ -315,6 +333,15 @@ class Call implements RequestEnv {
 function answer(mode: ResponseMode, message: JsonRpcResponse | JsonRpcResponse[], status: number, headers: Record<string, string> = {}): Response {
   if (!mode.alwaysStream) return Response.json(message, { status, headers });
   return new Response(frame(mode.framing, message), { status, headers: { ...headers, 'content-type': mode.contentType } });
+}
+
+/** Why a request cannot ride in a 2025-03-26 batch, if it cannot. */
+function unbatchable(message: JsonRpcRequest): string | undefined {
+  // MCP 2025-03-26, basic/lifecycle: the initialize request MUST NOT be part of a batch.
+  if (message.method === 'initialize') return 'Invalid Request: initialize must not be part of a JSON-RPC batch; send it alone, then batch the requests that follow.';
+  const lane = chooseLane(message, null);
+  if (!(lane instanceof McpError) && lane.era === 'modern') return `Invalid Request: protocol ${MODERN_VERSION} has no JSON-RPC batches; send this request in its own POST.`;
+  return undefined;
 }
 
 /** The scopes an insufficient-scope error from dispatch names (src/server scope checks). */

@@ -16,6 +16,11 @@ export interface McpHttpOptions {
   allowedOrigins?: readonly string[];
   /** Largest request body, in bytes. Default 4 MiB; larger bodies get 413. */
   maxBodyBytes?: number;
+  /**
+   * Most messages one JSON-RPC batch may hold (batches exist only for 2025-03-26 clients). Default
+   * 16, so one POST costs at most what 16 POSTs would; a longer batch gets 400 -32600 unread.
+   */
+  maxBatchLength?: number;
   /** Time limit for one request, in ms (match your platform's). A listen stream then ends gracefully. */
   timeoutMs?: number;
   /** Interval of SSE keep-alive comments on open streams, in ms. Default 15000; 0 disables. */

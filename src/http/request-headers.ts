@@ -80,23 +80,35 @@ export function checkModernHeaders(request: JsonRpcRequest, headers: Headers, bo
   const field = NAME_FIELD[request.method];
   if (field === undefined) return;
   const bodyName = request.params?.[field];
+  // A name that is not a string is a bad body, whatever the header says.
+  if (typeof bodyName !== 'string') {
+    throw new McpError(ErrorCode.InvalidParams, `params.${field} must be a string for ${request.method}, and the Mcp-Name header must carry the same value.`);
+  }
   const rawName = header(headers, 'mcp-name');
   if (rawName === null) throw mismatch(`the Mcp-Name header is required for ${request.method} and must equal params.${field}.`);
   const name = decodeHeaderValue(rawName);
   if (name === undefined) throw mismatch('the Mcp-Name header has characters that are not allowed; send non-ASCII values as =?base64?…?=.');
-  if (name !== bodyName) throw mismatch(`Mcp-Name header value '${name}' does not match body value '${String(bodyName)}'.`);
-  if (request.method === 'tools/call') checkParamHeaders(request, headers, String(bodyName), server);
+  if (name !== bodyName) throw mismatch(`Mcp-Name header value '${name}' does not match body value '${bodyName}'.`);
+  if (request.method === 'tools/call') checkParamHeaders(request, headers, bodyName, server);
 }
 
+/** Own properties only: a schema property named like something objects inherit must not find it. */
 function valueAt(root: unknown, path: readonly string[]): unknown {
   let node = root;
-  for (const key of path) node = isJsonObject(node) ? node[key] : undefined;
+  for (const key of path) node = isJsonObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
   return node;
+}
+
+/** A body value for an error message: scalars as JSON, containers by kind (they may nest too deep to print). */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return JSON.stringify(value);
 }
 
 function sameValue(header: string, body: unknown, type: 'string' | 'integer' | 'boolean'): boolean {
   if (type === 'string') return header === body;
-  if (type === 'boolean') return header === String(body) && typeof body === 'boolean';
+  if (type === 'boolean') return typeof body === 'boolean' && header === (body ? 'true' : 'false');
   // Integers compare numerically (SHOULD), so "007" and 7 agree.
   return /^-?\d+$/.test(header) && Number(header) === body;
 }
@@ -116,6 +128,6 @@ function checkParamHeaders(request: JsonRpcRequest, headers: Headers, tool: stri
     if (raw === null) throw mismatch(`${label} header is required because arguments.${path.join('.')} is set.`);
     const value = decodeHeaderValue(raw);
     if (value === undefined) throw mismatch(`${label} header value cannot be decoded; send non-ASCII values as =?base64?…?= with valid base64.`);
-    if (!sameValue(value, body, type)) throw mismatch(`${label} header value '${value}' does not match arguments.${path.join('.')} (${JSON.stringify(body)}).`);
+    if (!sameValue(value, body, type)) throw mismatch(`${label} header value '${value}' does not match arguments.${path.join('.')} (${describe(body)}).`);
   }
 }

@@ -1,7 +1,8 @@
 // 2025 lane: server-to-client requests travel on the POST's SSE stream and the client answers
 // with a new POST, which a load balancer may send to any instance. The answer meets its waiting
 // handler through the Bus channel `s2c:<id>`; with nobody listening it fails fast.
-import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts';
+import { ErrorCode, McpError, errorResponse, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import type { Bus } from '../store/store.ts';
 import type { Outbox } from './outbox.ts';
@@ -23,12 +24,8 @@ export class ClientRequestBroker {
     // Listen before the request goes out, so an answer can never arrive before the listener.
     const stop = await this.#bus.subscribeTo(`s2c:${id}`, (message) => {
       const response = JSON.parse(message) as JsonRpcResponse;
-      if ('error' in response) {
-        const error = isJsonObject(response.error) ? response.error : { code: ErrorCode.InternalError, message: 'client error' };
-        settle.reject(new McpError(Number(error.code), `The client refused the request: ${String(error.message)}`, error.data));
-      } else {
-        settle.resolve(response.result);
-      }
+      if ('error' in response) settle.reject(clientError(method, response.error));
+      else settle.resolve(response.result);
     });
     const onAbort = () => settle.reject(signal.reason);
     const timer = setTimeout(
@@ -58,9 +55,22 @@ export class ClientRequestBroker {
     }
   }
 
-  /** Hands a client's response to the handler awaiting it on any instance; false when none awaits that id. */
+  /**
+   * Hands a client's response to the handler awaiting it on any instance; false when none awaits
+   * that id. An answer nested deeper than the server reads reaches the handler as an error saying so.
+   */
   deliver(response: JsonRpcResponse): Promise<boolean> {
     if (typeof response.id !== 'string' || !response.id.startsWith('s2c-')) return Promise.resolve(false);
-    return this.#bus.publishTo(`s2c:${response.id}`, JSON.stringify(response));
+    const deep = nestsDeeperThan('error' in response ? response.error : response.result);
+    const sent = deep ? errorResponse(response.id, { code: ErrorCode.InvalidParams, message: `it nests more than ${MAX_JSON_DEPTH} levels deep, deeper than this server reads` }) : response;
+    return this.#bus.publishTo(`s2c:${response.id}`, JSON.stringify(sent));
   }
+}
+
+/** The error a handler sees for a client's error answer, whatever shape the client gave it. */
+function clientError(method: string, error: unknown): McpError {
+  const fields = isJsonObject(error) ? error : {};
+  const code = Number.isSafeInteger(fields.code) ? (fields.code as number) : ErrorCode.InternalError;
+  const message = typeof fields.message === 'string' ? fields.message : 'it gave no message';
+  return new McpError(code, `The client's answer to ${method} is an error: ${message}`, fields.data);
 }

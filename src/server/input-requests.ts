@@ -135,7 +135,7 @@ export class InputRound {
 
   /** Resolves with the answer when this round has one; otherwise records the ask and waits for `end`. */
   ask(key: string, request: InputRequest): Promise<unknown> {
-    const answer = this.answers[key];
+    const answer = Object.hasOwn(this.answers, key) ? this.answers[key] : undefined;
     if (answer !== undefined && isValidInputResponse(request.method, answer)) return Promise.resolve(answer);
     if (this.delegate) return this.delegate(key, request);
     this.pending.set(key, request);

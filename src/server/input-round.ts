@@ -54,9 +54,14 @@ function invalid(message: string): McpError {
   return new McpError(ErrorCode.InvalidParams, message);
 }
 
+/** Answers keyed by input key, a name the client echoes: no prototype, so no key finds what objects inherit. */
+function answerTable(from: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, from);
+}
+
 async function openState(deps: RoundDeps, call: RoundCall, binding: RequestStateBinding) {
   const token = call.params.requestState;
-  if (token === undefined) return { answers: {}, pending: [] as string[], data: undefined };
+  if (token === undefined) return { answers: answerTable(), pending: [] as string[], data: undefined };
   if (typeof token !== 'string') throw invalid('requestState must be the string the server sent; start the call again without it.');
   const opened = await deps.sealer.open(token, binding);
   if (!opened.ok) throw invalid(`Invalid requestState (${opened.reason}): ${opened.message}`);
@@ -66,7 +71,7 @@ async function openState(deps: RoundDeps, call: RoundCall, binding: RequestState
   }
   const data = isJsonObject(opened.payload.data) ? opened.payload.data : {};
   const pending = Array.isArray(data.pending) ? (data.pending as string[]) : [];
-  return { answers: { ...opened.payload.answers }, pending, data: data.state };
+  return { answers: answerTable(opened.payload.answers), pending, data: data.state };
 }
 
 export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx: HandlerContext) => Promise<T>, promotion?: Promotion<T>): Promise<RoundOutcome<T>> {
@@ -104,12 +109,12 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
 
     const binding: RequestStateBinding = { method: call.method, name: call.name, args: call.args, principal: env.principal?.subject };
     // No requestState: a first round, with nothing to open (and nothing to await).
-    const opened = call.params.requestState === undefined ? { answers: {} as Record<string, unknown>, pending: [] as string[], data: undefined } : await openState(deps, call, binding);
+    const opened = call.params.requestState === undefined ? { answers: answerTable(), pending: [] as string[], data: undefined } : await openState(deps, call, binding);
     const responses = call.params.inputResponses;
     if (isJsonObject(responses)) {
       // Only answers to what was asked count; extra keys are ignored (SHOULD).
       const accepted = call.params.requestState === undefined ? Object.keys(responses) : opened.pending;
-      for (const key of accepted) if (responses[key] !== undefined) opened.answers[key] = responses[key];
+      for (const key of accepted) if (Object.hasOwn(responses, key) && responses[key] !== undefined) opened.answers[key] = responses[key];
     }
     const round = new InputRound(opened.answers, promotion !== undefined);
     const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data, partials: call.partials });
@@ -155,10 +160,9 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
     const ended = new InputRoundEndedError();
     abort(ended);
     try {
-      const inputRequests: Record<string, unknown> = {};
-      const answers: Record<string, unknown> = {};
-      for (const [key, request] of round.pending) inputRequests[key] = request;
-      for (const [key, value] of Object.entries(round.answers)) if (!round.pending.has(key)) answers[key] = value;
+      // fromEntries defines own properties: a key such as "__proto__" stays a key.
+      const inputRequests: Record<string, unknown> = Object.fromEntries(round.pending);
+      const answers = Object.fromEntries(Object.entries(round.answers).filter(([key]) => !round.pending.has(key)));
       const requestState = await deps.sealer.seal(
         { answers, data: { pending: [...round.pending.keys()], state: ctx.nextState } },
         binding,

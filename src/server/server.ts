@@ -4,6 +4,7 @@ import { createRequestStateSealer } from '../mrtr/request-state.ts';
 import type { RequestStateOptions } from '../mrtr/request-state.ts';
 import { formatIssues } from '../schema/compile.ts';
 import type { SchemaInput, ToJsonSchema, ValidationResult } from '../schema/compile.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import { missingScopes } from '../protocol/principal.ts';
 import type { Principal } from '../protocol/principal.ts';
@@ -27,7 +28,7 @@ import { listen } from './listen.ts';
 import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
 import type { Tasks, TasksExtension } from './tasks.ts';
 import type { RequestEnv } from './outbox.ts';
-import { pageOf } from './pagination.ts';
+import { decodeCursor, pageOf } from './pagination.ts';
 import { compilePrompt, compileResource, compileTemplate, compileTool } from './registry.ts';
 import type { ResourceTemplate } from './registry.ts';
 import type {
@@ -107,6 +108,19 @@ function requireString(params: JsonObject, field: string, what: string): string 
   return value;
 }
 
+/** Prompt arguments, and completion context arguments, are strings by name (server/prompts, server/utilities/completion). */
+function requireStrings(value: JsonObject, what: string): Record<string, string> {
+  for (const name of Object.keys(value)) {
+    if (typeof value[name] !== 'string') throw invalidParams(`${what} must map argument names to strings; ${JSON.stringify(name)} is not a string.`);
+  }
+  return value as Record<string, string>;
+}
+
+/** A completer the prompt or template registered for this argument: own entries only, never what every object inherits. */
+function completerFor(completers: Readonly<Record<string, Completer>>, argument: string): Completer | undefined {
+  return Object.hasOwn(completers, argument) ? completers[argument] : undefined;
+}
+
 export class McpServer {
   readonly info: Implementation;
   readonly #options: ServerOptions;
@@ -120,7 +134,8 @@ export class McpServer {
   readonly #tasks: Tasks | undefined;
   readonly #pageSize: number;
   readonly #cache: { ttlMs: number; cacheScope: 'public' | 'private' };
-  readonly #methods: Record<string, Method>;
+  /** A Map: a client's method name must never find what a plain object inherits (`constructor`, `__proto__`). */
+  readonly #methods: ReadonlyMap<string, Method>;
   readonly #listCache = new Map<string, JsonObject>();
   #serving = false;
   #capsCache: Partial<Record<'modern' | 'legacy', Capabilities>> = {};
@@ -142,29 +157,32 @@ export class McpServer {
       loggingEnabled: options.logging !== false,
     };
     this.#sessions = new ClientSessions(options.requestState, options.sessionTtlMs);
-    this.#methods = {
-      'server/discover': async () => this.#discover(),
-      initialize: async (_req, params) => this.#initialize(params),
-      ping: async () => ({}),
-      'logging/setLevel': async (_req, params) => {
-        if (!isLogLevel(params.level)) throw invalidParams('params.level must be one of debug, info, notice, warning, error, critical, alert, emergency.');
-        return {};
-      },
-      'tools/list': async (_req, params, env) => this.#list('tools', [...this.#tools.values()], params, env),
-      'tools/call': (req, params, env) => this.#callTool(req, params, env),
-      'resources/list': (_req, params, env) => this.#listResources(params, env),
-      'resources/templates/list': async (_req, params, env) => this.#list('resourceTemplates', this.#templates, params, env),
-      'resources/read': (req, params, env) => this.#readResource(req, params, env),
-      'resources/subscribe': async (_req, params) => (requireString(params, 'uri', 'resource'), {}),
-      'resources/unsubscribe': async (_req, params) => (requireString(params, 'uri', 'resource'), {}),
-      'prompts/list': async (_req, params, env) => this.#list('prompts', [...this.#prompts.values()], params, env),
-      'prompts/get': (req, params, env) => this.#getPrompt(req, params, env),
-      'completion/complete': (req, params, env) => this.#complete(req, params, env),
-      'subscriptions/listen': (req, params, env) => listen(req.id, params, env, this.#bus, this.#capabilities(env.era)),
-      'tasks/get': async (_req, params, env) => this.#tasks!.get(params.taskId, this.#taskOwner(params, env)),
-      'tasks/update': async (_req, params, env) => this.#tasks!.update(params.taskId, params.inputResponses, this.#taskOwner(params, env)),
-      'tasks/cancel': async (_req, params, env) => this.#tasks!.cancel(params.taskId, this.#taskOwner(params, env)),
-    };
+    this.#methods = new Map<string, Method>([
+      ['server/discover', async () => this.#discover()],
+      ['initialize', async (_req, params) => this.#initialize(params)],
+      ['ping', async () => ({})],
+      [
+        'logging/setLevel',
+        async (_req, params) => {
+          if (!isLogLevel(params.level)) throw invalidParams('params.level must be one of debug, info, notice, warning, error, critical, alert, emergency.');
+          return {};
+        },
+      ],
+      ['tools/list', async (_req, params, env) => this.#list('tools', [...this.#tools.values()], params, env)],
+      ['tools/call', (req, params, env) => this.#callTool(req, params, env)],
+      ['resources/list', (_req, params, env) => this.#listResources(params, env)],
+      ['resources/templates/list', async (_req, params, env) => this.#list('resourceTemplates', this.#templates, params, env)],
+      ['resources/read', (req, params, env) => this.#readResource(req, params, env)],
+      ['resources/subscribe', async (_req, params) => (requireString(params, 'uri', 'resource'), {})],
+      ['resources/unsubscribe', async (_req, params) => (requireString(params, 'uri', 'resource'), {})],
+      ['prompts/list', async (_req, params, env) => this.#list('prompts', [...this.#prompts.values()], params, env)],
+      ['prompts/get', (req, params, env) => this.#getPrompt(req, params, env)],
+      ['completion/complete', (req, params, env) => this.#complete(req, params, env)],
+      ['subscriptions/listen', (req, params, env) => listen(req.id, params, env, this.#bus, this.#capabilities(env.era))],
+      ['tasks/get', async (_req, params, env) => this.#tasks!.get(params.taskId, this.#taskOwner(params, env))],
+      ['tasks/update', async (_req, params, env) => this.#tasks!.update(params.taskId, params.inputResponses, this.#taskOwner(params, env))],
+      ['tasks/cancel', async (_req, params, env) => this.#tasks!.cancel(params.taskId, this.#taskOwner(params, env))],
+    ]);
   }
 
   registerTool<In extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<In>, handler: ToolHandler<In>): { remove(): void } {
@@ -221,10 +239,14 @@ export class McpServer {
   /** Answers one request. Never throws: protocol failures come back as JSON-RPC errors. */
   async handle(request: JsonRpcRequest, env: RequestEnv): Promise<JsonRpcResponse> {
     this.#serving = true;
-    const method = this.#methods[request.method];
+    const method = this.#methods.get(request.method);
     try {
       if (!method || !this.#offers(request.method, env)) {
         throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}. Call server/discover (or initialize on 2025 revisions) to see what this server offers.`);
+      }
+      // Handlers, validators and requestState digests walk params recursively: bound them first.
+      if (nestsDeeperThan(request.params)) {
+        throw invalidParams(`Invalid params: they nest more than ${MAX_JSON_DEPTH} levels deep, deeper than this server reads. Send flatter arguments.`);
       }
       const result = await method(request, request.params ?? {}, env);
       return { jsonrpc: '2.0', id: request.id, result: this.#finish(result, env) };
@@ -370,7 +392,8 @@ export class McpServer {
   #list(key: string, items: readonly Gated[], params: JsonObject, env: RequestEnv): JsonObject {
     // A list that depends on the caller's scopes is neither shared between callers nor cached here.
     const personal = env.principal !== undefined && items.some((item) => item.scopes.length > 0);
-    const cacheKey = `${key}|${env.era}|${String(params.cursor ?? '')}`;
+    // Decoded first: a cursor that is not one is refused even when the first page is cached.
+    const cacheKey = `${key}|${env.era}|${decodeCursor(params.cursor)}`;
     const cached = personal ? undefined : this.#listCache.get(cacheKey);
     if (cached) return cached;
     const visible = personal ? items.filter((item) => this.#allows(item, env)) : items;
@@ -543,6 +566,7 @@ export class McpServer {
     this.#gate(prompt, env, `prompt "${name}"`);
     const raw = params.arguments ?? {};
     if (!isJsonObject(raw)) throw invalidParams(`Invalid arguments for prompt "${name}": arguments must be an object of strings.`);
+    requireStrings(raw, `Invalid arguments for prompt "${name}": arguments`);
     let args: unknown = raw;
     if (prompt.args) {
       const checked = await prompt.args.validate(raw);
@@ -561,20 +585,24 @@ export class McpServer {
     }
     let completers: Readonly<Record<string, Completer>>;
     if (ref.type === 'ref/prompt') {
-      const prompt = this.#prompts.get(String(ref.name));
-      if (!prompt) throw invalidParams(`Unknown prompt "${String(ref.name)}" in completion ref.`);
+      const name = ref.name;
+      if (typeof name !== 'string') throw invalidParams('params.ref.name must be a string naming the prompt whose argument to complete.');
+      const prompt = this.#prompts.get(name);
+      if (!prompt) throw invalidParams(`Unknown prompt "${name}" in completion ref. Call prompts/list to see the available prompts.`);
       this.#gate(prompt, env, `prompt "${prompt.name}"`);
       completers = prompt.complete;
     } else if (ref.type === 'ref/resource') {
-      const template = this.#templates.find((t) => t.template.uriTemplate === ref.uri);
-      if (!template) throw invalidParams(`Unknown resource template "${String(ref.uri)}" in completion ref.`);
+      const uri = ref.uri;
+      if (typeof uri !== 'string') throw invalidParams('params.ref.uri must be a string: the URI template whose variable to complete.');
+      const template = this.#templates.find((t) => t.template.uriTemplate === uri);
+      if (!template) throw invalidParams(`Unknown resource template "${uri}" in completion ref. Call resources/templates/list to see the available templates.`);
       this.#gate(template, env, `resource template ${template.template.uriTemplate}`);
       completers = template.template.complete;
     } else {
       throw invalidParams('params.ref.type must be "ref/prompt" or "ref/resource".');
     }
-    const completer = completers[argument.name];
-    const context = isJsonObject(params.context) && isJsonObject(params.context.arguments) ? (params.context.arguments as Record<string, string>) : {};
+    const completer = completerFor(completers, argument.name);
+    const context = isJsonObject(params.context) && isJsonObject(params.context.arguments) ? requireStrings(params.context.arguments, 'params.context.arguments') : {};
     const values = completer
       ? await this.#guard(request, () => Promise.resolve(completer(argument.value as string, { arguments: context }, this.#plainContext(request.method, request.id, params, env))))
       : [];
