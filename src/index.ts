@@ -9,6 +9,7 @@ export type {
   Principal,
   PromptConfig,
   PromptHandler,
+  RegisteredTool,
   RequestEnv,
   ResourceConfig,
   ResourceHandler,
@@ -24,7 +25,9 @@ export type { JsonSchemaWrapper } from './schema/json-schema.ts';
 export type { JsonSchema } from './schema/json-schema-validator.ts';
 export type { StandardSchemaV1, ToJsonSchema } from './schema/index.ts';
 export { createMcpApp, mcpRoutes } from './http/index.ts';
-export type { HttpAuth, McpHttpOptions, RequestLogEntry, RequestLogger } from './http/index.ts';
+export type { HttpAuth, McpEndpoint, McpHttpOptions, RequestLogEntry, RequestLogger, RestFace } from './http/index.ts';
+export { rest } from './rest/index.ts';
+export type { RestOptions } from './rest/index.ts';
 export { formatRequestLog } from './http/index.ts';
 export { ErrorCode, McpError } from './protocol/index.ts';
 export type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, LogLevel } from './protocol/index.ts';

@@ -2,6 +2,7 @@
 import { createMcpApp } from '../http/index.ts';
 import type { McpHttpOptions } from '../http/index.ts';
 import { parseRequestStateKeys } from '../mrtr/request-state.ts';
+import { rest } from '../rest/index.ts';
 import { createDemoServer } from './server.ts';
 
 export interface DemoOptions extends McpHttpOptions {
@@ -14,5 +15,6 @@ export interface DemoOptions extends McpHttpOptions {
 
 export function createDemoApp({ requestStateKeys, ...options }: DemoOptions = {}) {
   const keys = requestStateKeys ? parseRequestStateKeys(requestStateKeys) : undefined;
-  return createMcpApp(createDemoServer(keys ? { keys } : undefined), options);
+  // The tools as plain HTTP too: POST /tools/<name> and GET /openapi.json beside /mcp.
+  return createMcpApp(createDemoServer(keys ? { keys } : undefined), { rest: rest(), ...options });
 }

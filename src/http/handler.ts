@@ -18,7 +18,7 @@ import { noteRequest } from './request-log.ts';
 import type { RequestNotes } from './request-log.ts';
 import { STREAM_CONTENT_TYPE, StreamWriter } from './stream-writer.ts';
 
-const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
 interface Lane { era: Era; protocolVersion: string }
 

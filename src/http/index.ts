@@ -2,6 +2,6 @@
 export { createMcpApp, mcpRoutes } from './app.ts';
 export { loopbackHosts } from './checks.ts';
 export { createPostHandler } from './handler.ts';
-export type { HttpAuth, McpHttpOptions } from './options.ts';
+export type { HttpAuth, McpEndpoint, McpHttpOptions, RestFace } from './options.ts';
 export { formatRequestLog } from './request-log.ts';
 export type { RequestLogEntry, RequestLogger } from './request-log.ts';
