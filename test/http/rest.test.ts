@@ -167,9 +167,10 @@ describe('the demo REST face', () => {
 
 describe('REST face options and schemas', () => {
   let served: Served;
+  const reported: string[] = [];
 
   beforeAll(async () => {
-    const server = createServer({ name: 'shapes', version: '2.0.0', description: 'Trees and regions.' });
+    const server = createServer({ name: 'shapes', version: '2.0.0', description: 'Trees and regions.', onError: (error) => reported.push((error as Error).message) });
     server.registerTool(
       'count_nodes',
       {
@@ -198,7 +199,14 @@ describe('REST face options and schemas', () => {
       },
       ({ region, count }, ctx) => ({ content: [{ type: 'text', text: `${region} ${count ?? '-'} ${ctx.headers.get('mcp-param-region')}` }] }),
     );
-    served = await serveApp((options) => createMcpApp(server, { ...options, log: false, rest: rest({ basePath: '/api/' }) }));
+    server.registerTool('fails', { description: 'Throws' }, () => {
+      throw new Error('The warehouse is closed; try tomorrow.');
+    });
+    server.registerTool('broken_output', { outputSchema: jsonSchema({ type: 'object', properties: { n: { type: 'number' } }, required: ['n'] }) }, () => ({
+      content: [],
+      structuredContent: { n: 'not a number' },
+    }));
+    served = await serveApp((options) => createMcpApp(server, { ...options, log: false, maxBodyBytes: 2048, rest: rest({ basePath: '/api/' }) }));
   });
   afterAll(() => served.close());
 
@@ -228,6 +236,24 @@ describe('REST face options and schemas', () => {
     const wrong = await restPost(served, '/api/tools/in_region', JSON.stringify({ region: 'eu', count: 'three' }));
     expect(wrong.status).toBe(400);
     expect((await wrong.json()).errors.map((e: { path: string }) => e.path)).toEqual(['/count']);
+  });
+
+  it('answers a tool that reports a failure with 200 and isError, and one that breaks its outputSchema with 500', async () => {
+    const failed = await restPost(served, '/api/tools/fails', '');
+    expect(failed.status).toBe(200);
+    expect(await failed.json()).toEqual({ content: [{ type: 'text', text: 'The warehouse is closed; try tomorrow.' }], isError: true });
+    const broken = await restPost(served, '/api/tools/broken_output', '');
+    expect(broken.status).toBe(500);
+    expect((await broken.json()).detail).toMatch(/does not match its outputSchema/);
+    // Both reached the operator, as they do from the MCP endpoint.
+    expect(reported).toEqual(['The warehouse is closed; try tomorrow.', expect.stringMatching(/does not match its outputSchema/)]);
+  });
+
+  it('answers a body over maxBodyBytes with 413', async () => {
+    const response = await restPost(served, '/api/tools/count_nodes', JSON.stringify({ tree: { name: 'x'.repeat(4096) } }));
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect((await response.json()).detail).toMatch(/exceeds 2048 bytes/);
   });
 
   it('refuses a base path that is not absolute', () => {
