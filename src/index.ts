@@ -9,6 +9,7 @@ export type {
   Principal,
   PromptConfig,
   PromptHandler,
+  RegisteredTool,
   RequestEnv,
   ResourceConfig,
   ResourceHandler,
@@ -24,8 +25,10 @@ export type { JsonSchemaWrapper } from './schema/json-schema.ts';
 export type { JsonSchema } from './schema/json-schema-validator.ts';
 export type { StandardSchemaV1, ToJsonSchema } from './schema/index.ts';
 export { createMcpApp, mcpRoutes } from './http/index.ts';
-export type { HealthOptions, HttpAuth, McpHttpOptions, RateLimit, RateLimitOptions, RateLimits, RequestLogEntry, RequestLogger } from './http/index.ts';
+export type { HealthOptions, HttpAuth, McpEndpoint, McpHttpOptions, RateLimit, RateLimitOptions, RateLimits, RequestLogEntry, RequestLogger, RestFace } from './http/index.ts';
 export { RATE_LIMITED_CODE, defaultRateLimitKey, healthRoutes, rateLimit } from './http/index.ts';
+export { rest } from './rest/index.ts';
+export type { RestOptions } from './rest/index.ts';
 export { formatRequestLog } from './http/index.ts';
 export { ErrorCode, McpError } from './protocol/index.ts';
 export type { JsonRpcId, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, LogLevel } from './protocol/index.ts';

@@ -38,13 +38,15 @@ const ALLOWED: Record<string, string[]> = {
   redis: ['redis', 'store', 'protocol'],
   durable: ['durable', 'store', 'protocol'],
   client: ['client', 'protocol'],
+  // The REST face sits on the MCP endpoint and plays its client: it mirrors headers as clients do.
+  rest: ['rest', 'http', 'server', 'protocol', 'client'],
   // Library adapters take the user's app: they never reach the demo.
   adapter: ['adapter', 'http', 'server', 'protocol'],
   // The demo and its launchers sit on top of everything; nothing public imports them.
-  demo: ['demo', 'adapter', 'http', 'server', 'protocol', 'mrtr', '.'],
+  demo: ['demo', 'adapter', 'http', 'rest', 'server', 'protocol', 'mrtr', '.'],
 };
-/** The only modules that may use Node built-ins: the Node adapter and the Node launcher. */
-const NODE_MODULES = ['adapter/node.ts', 'demo/node.ts'];
+/** The only modules that may use Node built-ins: the Node adapter, the Node launcher and the CLI's file access. */
+const NODE_MODULES = ['adapter/node.ts', 'demo/node.ts', 'cli/files.ts'];
 const CORE = ['protocol', 'schema', 'store', 'mrtr', 'server'];
 
 describe('architecture', () => {

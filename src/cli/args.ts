@@ -1,8 +1,19 @@
-// Command-line grammar: `stateless-mcp <command> <url> [arguments] [options]`. Parsing returns a
-// value or a UsageError naming the fix; nothing here does I/O.
+// Command-line grammar: `stateless-mcp <command> <url> [arguments] [options]`, and
+// `stateless-mcp init <dir>`. Parsing returns a value or a UsageError naming the fix; nothing here
+// does I/O.
+import { RUNTIMES } from './starter.ts';
+import type { Runtime } from './starter.ts';
 
 export const COMMANDS = ['discover', 'tools', 'call', 'read', 'prompt', 'bridge'] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/** `stateless-mcp init <dir> [--runtime R] [--force]`: a new project. */
+export interface InitInvocation {
+  command: 'init';
+  directory: string;
+  runtime: Runtime;
+  force: boolean;
+}
 
 export interface Invocation {
   command: Command;
@@ -22,8 +33,11 @@ export interface Invocation {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: stateless-mcp <command> <url> [arguments] [options]
+       stateless-mcp init <dir> [--runtime node|workers|next|lambda|deno|bun] [--force]
 
 Commands:
+  init <dir>                        start a project: a server with one tool for --runtime
+                                    (default node); --force writes into a non-empty <dir>
   discover <url>                    what the server is: era, revision, capabilities
   tools <url>                       list its tools
   call <url> <tool> [k=v ...|JSON]  call a tool (values are JSON-parsed when they can be); pieces
@@ -45,9 +59,11 @@ Options:
   --era auto|modern|legacy    skip the 2026-07-28 probe (default auto)
   -h, --help                  show this help
 
-Exit codes: 0 ok, 1 the tool returned isError, 2 usage error, 3 protocol or HTTP error, 4 unreachable.`;
+Exit codes: 0 ok, 1 the tool returned isError, 2 usage error, 3 protocol or HTTP error, 4 unreachable.
+init: 0 written, 1 a file could not be written, 2 usage error or a directory that is not empty.`;
 
-const VALUE_OPTIONS = new Set(['-H', '--header', '--token', '--answer', '--root', '--timeout', '--era']);
+const VALUE_OPTIONS = new Set(['-H', '--header', '--token', '--answer', '--root', '--timeout', '--era', '--runtime']);
+const INIT_OPTIONS = new Set(['--runtime', '--force']);
 
 function pair(text: string, separator: string, what: string): [string, string] {
   const at = text.indexOf(separator);
@@ -55,17 +71,32 @@ function pair(text: string, separator: string, what: string): [string, string] {
   return [text.slice(0, at).trim(), text.slice(at + separator.length).trim()];
 }
 
+function parseInit(rest: readonly string[], options: readonly [string, string][], force: boolean): InitInvocation {
+  const [directory, ...extra] = rest;
+  if (directory === undefined) throw new UsageError('init needs a directory for the project, e.g. stateless-mcp init my-server --runtime node');
+  if (extra.length > 0) throw new UsageError(`init takes one directory, got ${rest.length}: ${rest.join(' ')}. Quote a path with spaces.`);
+  let runtime: Runtime = 'node';
+  for (const [name, value] of options) {
+    if (name !== '--runtime') throw new UsageError(`${name} is not an option of init; init takes --runtime and --force.`);
+    if (!(RUNTIMES as readonly string[]).includes(value)) throw new UsageError(`Unknown runtime "${value}": choose one of ${RUNTIMES.join(', ')}.`);
+    runtime = value as Runtime;
+  }
+  return { command: 'init', directory, runtime, force };
+}
+
 /** `help` is returned for -h/--help and for no arguments at all. */
-export function parseArgs(argv: readonly string[], env: Record<string, string | undefined>): Invocation | 'help' {
+export function parseArgs(argv: readonly string[], env: Record<string, string | undefined>): Invocation | InitInvocation | 'help' {
   const positionals: string[] = [];
   const options: [string, string][] = [];
   let json = false;
   let preferJsonLines = false;
+  let force = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h' || arg === '--help') return 'help';
     if (arg === '--json') json = true;
     else if (arg === '--jsonl') preferJsonLines = true;
+    else if (arg === '--force') force = true;
     else if (arg === '--') positionals.push(...argv.slice(i + 1)), (i = argv.length);
     else if (arg.startsWith('--') && arg.includes('=') && VALUE_OPTIONS.has(arg.slice(0, arg.indexOf('=')))) options.push([arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]);
     else if (VALUE_OPTIONS.has(arg)) {
@@ -78,7 +109,10 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
   if (positionals.length === 0) return 'help';
 
   const [command, rawUrl, ...rest] = positionals;
-  if (!(COMMANDS as readonly string[]).includes(command!)) throw new UsageError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.`);
+  if (command === 'init') return parseInit(positionals.slice(1), options, force);
+  if (!(COMMANDS as readonly string[]).includes(command!)) throw new UsageError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}, init.`);
+  const misplaced = force ? '--force' : options.find(([name]) => INIT_OPTIONS.has(name))?.[0];
+  if (misplaced) throw new UsageError(`${misplaced} is an option of init, not of ${command}.`);
   if (rawUrl === undefined) throw new UsageError(`${command} needs the server URL, e.g. stateless-mcp ${command} http://127.0.0.1:3000/mcp`);
   if (!URL.canParse(rawUrl) || !/^https?:$/.test(new URL(rawUrl).protocol)) throw new UsageError(`"${rawUrl}" is not an http(s) URL; pass the MCP endpoint, e.g. https://example.com/mcp`);
   if (command === 'call' && rest.length === 0) throw new UsageError('call needs a tool name: stateless-mcp call <url> <tool> [k=v ...]. List tools with stateless-mcp tools <url>.');

@@ -79,3 +79,13 @@ export class LineReader {
     this.#stream.pause();
   }
 }
+
+/** The file system as `init` uses it; the Node implementation is files.ts. */
+export interface Files {
+  /** The names in a directory; undefined when nothing is there. Throws when the path is a file or unreadable. */
+  entries(path: string): Promise<string[] | undefined>;
+  /** Writes a text file, creating its directories. */
+  write(path: string, text: string): Promise<void>;
+  /** This package's own package.json. */
+  manifest(): Promise<unknown>;
+}

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// The `stateless-mcp` command: parses the command line, runs one command (or the stdio bridge)
-// and exits with its code. `node --import tsx src/cli/main.ts …` runs it from source.
+// The `stateless-mcp` command: parses the command line, runs one command (or the stdio bridge,
+// or init) and exits with its code. `node --import tsx src/cli/main.ts …` runs it from source.
 import { USAGE, UsageError, parseArgs } from './args.ts';
 import { runBridge } from './bridge.ts';
 import { ExitCode, clientOptionsFor, runCommand } from './commands.ts';
+import { nodeFiles } from './files.ts';
 import { nodeProcess } from './host.ts';
-import type { Io } from './host.ts';
+import type { Files, Io } from './host.ts';
+import { runInit } from './init.ts';
 
-export async function main(io: Io): Promise<number> {
+export async function main(io: Io, files: Files): Promise<number> {
   let invocation;
   try {
     invocation = parseArgs(io.argv.slice(2), io.env);
@@ -20,11 +22,12 @@ export async function main(io: Io): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return ExitCode.Ok;
   }
+  if (invocation.command === 'init') return runInit(invocation, io, files);
   if (invocation.command === 'bridge') return runBridge(invocation.url, clientOptionsFor(invocation, io), io);
   return runCommand(invocation, io);
 }
 
-main(nodeProcess).then(
+main(nodeProcess, nodeFiles).then(
   (code) => {
     // exitCode, not exit(): stdout may still be draining into a pipe.
     nodeProcess.exitCode = code;

@@ -3,6 +3,7 @@
 import { createMcpApp, healthRoutes } from '../http/index.ts';
 import type { McpHttpOptions } from '../http/index.ts';
 import { parseRequestStateKeys } from '../mrtr/request-state.ts';
+import { rest } from '../rest/index.ts';
 import { createDemoServer } from './server.ts';
 
 export interface DemoOptions extends McpHttpOptions {
@@ -16,5 +17,6 @@ export interface DemoOptions extends McpHttpOptions {
 export function createDemoApp({ requestStateKeys, ...options }: DemoOptions = {}) {
   const keys = requestStateKeys ? parseRequestStateKeys(requestStateKeys) : undefined;
   const server = createDemoServer(keys ? { keys } : undefined);
-  return createMcpApp(server, options).route('/', healthRoutes(server));
+  // The tools as plain HTTP too (POST /tools/<name>, GET /openapi.json), and health checks, beside /mcp.
+  return createMcpApp(server, { rest: rest(), ...options }).route('/', healthRoutes(server));
 }

@@ -6,21 +6,18 @@ import { Hono } from 'hono/tiny';
 import type { Context } from 'hono';
 import { ErrorCode } from '../protocol/jsonrpc.ts';
 import type { McpServer } from '../server/server.ts';
-import { checkOriginAndHost, isAllowedOrigin, jsonRpcErrorResponse } from './checks.ts';
+import { checkOriginAndHost, jsonRpcErrorResponse } from './checks.ts';
+import { preflight, withCors } from './cors.ts';
 import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
 import { consoleRequestLogger, withRequestLog } from './request-log.ts';
-
-// Retry-After is not CORS-safelisted: browser clients must be told they may read it (429, 503).
-const EXPOSED = 'WWW-Authenticate, Content-Type, Mcp-Session-Id, Retry-After';
-const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Idempotency-Key, Last-Event-ID, Mcp-Session-Id';
 
 /**
  * Workers (and hosts that mimic them) hand Hono an execution context; elsewhere Hono's getter
  * throws. It is read only when work needs it: building that error on every POST costs several
  * percent of a request on Node.
  */
-function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
+export function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
   return (work) => {
     try {
       c.executionCtx.waitUntil(work);
@@ -34,22 +31,13 @@ function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
 export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono {
   const path = options.path ?? '/mcp';
   const logger = options.log === false ? undefined : typeof options.log === 'function' ? options.log : consoleRequestLogger;
-  const post = logger ? withRequestLog(createPostHandler(server, options), logger) : createPostHandler(server, options);
+  const handle = createPostHandler(server, options);
+  const post = logger ? withRequestLog(handle, logger) : handle;
   const app = new Hono();
 
   // Each route on the path adds CORS itself: a middleware would run (and compose) for every POST,
   // though only browser clients send an Origin.
-  const cors = (c: Context, response: Response): Response => {
-    const origin = c.req.header('origin');
-    if (!origin) return response;
-    const host = (c.req.header('host') ?? new URL(c.req.url).host).toLowerCase();
-    if (isAllowedOrigin(origin, host, options.allowedOrigins)) {
-      response.headers.set('Access-Control-Allow-Origin', origin);
-      response.headers.set('Access-Control-Expose-Headers', EXPOSED);
-      response.headers.append('Vary', 'Origin');
-    }
-    return response;
-  };
+  const cors = (c: Context, response: Response): Response => withCors(c.req.raw, response, options.allowedOrigins);
 
   app.post(path, (c) => {
     const answer = post(c.req.raw, { waitUntil: waitUntilOf(c) });
@@ -65,20 +53,7 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
     }
   }
 
-  app.options(path, (c) => {
-    const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
-    if (refused) return cors(c, refused);
-    // Mcp-Param-* names vary per tool, so echo what the browser asks for.
-    const requested = c.req.header('access-control-request-headers');
-    return cors(
-      c,
-      c.body(null, 204, {
-        'Access-Control-Allow-Methods': 'POST, OPTIONS',
-        'Access-Control-Allow-Headers': requested ?? ALLOWED_HEADERS,
-        'Access-Control-Max-Age': '86400',
-      }),
-    );
-  });
+  app.options(path, (c) => preflight(c.req.raw, 'POST, OPTIONS', options.allowedHosts, options.allowedOrigins));
 
   app.on(['GET', 'DELETE', 'PUT', 'PATCH'], path, (c) => {
     const refused = checkOriginAndHost(c.req.raw, options.allowedHosts, options.allowedOrigins);
@@ -98,6 +73,7 @@ export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono
     );
   });
 
+  if (options.rest) app.route('/', options.rest({ server, path, options, handle, log: logger }));
   return app;
 }
 

@@ -20,7 +20,7 @@ import type { RequestNotes } from './request-log.ts';
 import { StreamWriter, frame } from './stream-writer.ts';
 import type { StreamLimits } from './stream-writer.ts';
 
-const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 const DEFAULT_MAX_BUFFERED = 1024 * 1024;
 const DEFAULT_MAX_BATCH = 16;
 /** The one revision with JSON-RPC batches: 2025-06-18 removed them. */

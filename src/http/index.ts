@@ -4,7 +4,7 @@ export { loopbackHosts } from './checks.ts';
 export { createPostHandler } from './handler.ts';
 export { healthRoutes } from './health.ts';
 export type { HealthOptions } from './health.ts';
-export type { HttpAuth, McpHttpOptions } from './options.ts';
+export type { HttpAuth, McpEndpoint, McpHttpOptions, RestFace } from './options.ts';
 export { RATE_LIMITED_CODE, RateLimiter, defaultRateLimitKey, rateLimit } from './rate-limit.ts';
 export type { RateLimit, RateLimitExceeded, RateLimitOptions, RateLimits } from './rate-limit.ts';
 export { formatRequestLog } from './request-log.ts';

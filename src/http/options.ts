@@ -1,6 +1,9 @@
 // Options of the HTTP layer, owned here so entries and the auth layer can fit them.
+import type { Hono } from 'hono/tiny';
 import type { Principal } from '../protocol/principal.ts';
 import type { RateLimits } from './rate-limit.ts';
+import type { McpServer } from '../server/server.ts';
+import type { Platform } from './handler.ts';
 import type { RequestLogger } from './request-log.ts';
 
 export interface McpHttpOptions {
@@ -45,7 +48,27 @@ export interface McpHttpOptions {
    * limit. Past it, 429 with Retry-After. Default: no limit.
    */
   rateLimit?: RateLimits;
+  /**
+   * The tools as plain HTTP routes beside the endpoint, with an OpenAPI document: `rest()` from
+   * `stateless-mcp` (`POST /tools/<name>`, `GET /openapi.json`). Off by default.
+   */
+  rest?: RestFace;
 }
+
+/** What a face mounted beside the MCP endpoint (such as `rest()`) builds on. */
+export interface McpEndpoint {
+  server: McpServer;
+  /** The endpoint's path, e.g. "/mcp". */
+  path: string;
+  options: McpHttpOptions;
+  /** The endpoint's POST handler: every check and gate of the MCP route, without its request log. */
+  handle(request: Request, platform?: Platform): Promise<Response>;
+  /** The route's request logger, when it keeps a log. */
+  log: RequestLogger | undefined;
+}
+
+/** Routes served beside the MCP endpoint, made from it: what `rest()` returns. */
+export type RestFace = (endpoint: McpEndpoint) => Hono;
 
 /** An authentication gate: what the endpoint asks of `createBearerAuth` or of a custom verifier. */
 export interface HttpAuth {

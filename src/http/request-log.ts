@@ -45,7 +45,7 @@ function bodyOf(response: Response): RequestLogEntry['body'] {
   const type = response.headers.get('content-type') ?? '';
   if (!response.body) return 'empty';
   if (type.startsWith('text/event-stream')) return 'sse';
-  if (type.startsWith('application/json') && !type.startsWith('application/json-lines')) return 'json';
+  if ((type.startsWith('application/json') && !type.startsWith('application/json-lines')) || type.startsWith('application/problem+json')) return 'json';
   return type ? 'jsonl' : 'empty';
 }
 

@@ -7,6 +7,7 @@ export type {
   ListedResource,
   PromptConfig,
   PromptHandler,
+  RegisteredTool,
   ResourceConfig,
   ResourceHandler,
   TemplateHandler,

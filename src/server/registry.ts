@@ -121,6 +121,9 @@ export interface CompiledTool extends Gated {
   handler: ToolHandler<unknown>;
 }
 
+/** What a registered tool shows outside dispatch: scopes, task support and its argument validator. */
+export type RegisteredTool = Pick<CompiledTool, 'name' | 'scopes' | 'taskSupport' | 'input'>;
+
 export interface CompiledResource extends Gated { uri: string; handler: ResourceHandler }
 export interface CompiledTemplateEntry extends Gated {
   name: string;

@@ -40,6 +40,7 @@ import type {
   CompiledTool,
   PromptConfig,
   PromptHandler,
+  RegisteredTool,
   ResourceConfig,
   ResourceHandler,
   TemplateHandler,
@@ -219,6 +220,11 @@ export class McpServer {
   notify(event: ServerEvent): Promise<void> {
     if (event.type !== 'resources/updated') this.#listCache.clear();
     return this.#bus.publish(event);
+  }
+
+  /** A registered tool as faces other than MCP see it (the REST face and its OpenAPI document). */
+  tool(name: string): RegisteredTool | undefined {
+    return this.#tools.get(name);
   }
 
   /** `x-mcp-header` parameters of a tool, for the HTTP layer's header checks. */

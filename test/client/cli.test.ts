@@ -133,5 +133,6 @@ describe.concurrent('stateless-mcp CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: stateless-mcp <command> <url>');
     expect(stdout).toContain('Exit codes: 0 ok, 1 the tool returned isError, 2 usage error, 3 protocol or HTTP error, 4 unreachable.');
+    expect(stdout).toContain('stateless-mcp init <dir> [--runtime node|workers|next|lambda|deno|bun] [--force]');
   });
 });

@@ -2,42 +2,35 @@
 // into a fresh project with none of the optional peers (no zod, no ioredis), every public subpath
 // imported, a server built from the package served and called with the packed CLI, the user's own
 // `hono` deduplicated and type-checked against ours, and the ecosystem's package checkers clean.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publint } from 'publint';
+import { pack, run } from '../support/packed.ts';
+import type { Packed } from '../support/packed.ts';
 import { root, startProcess } from '../support/processes.ts';
 
-const run = promisify(execFile);
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown>; version: string };
 const subpaths = Object.keys(manifest.exports).filter((key) => key !== './package.json').map((key) => (key === '.' ? 'stateless-mcp' : `stateless-mcp/${key.slice(2)}`));
 
-let work: string;
+let packed: Packed;
 let project: string;
 let tarball: string;
 
-async function inProject(command: string, args: string[]) {
-  return run(command, args, { cwd: project, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, maxBuffer: 16 * 1024 * 1024 });
-}
+const inProject = (command: string, args: string[]) => packed.runIn(project, command, args);
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'stateless-mcp-pack-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
-  tarball = join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-  project = join(work, 'consumer');
-  await run('mkdir', [project]);
+  packed = await pack('stateless-mcp-pack-');
+  tarball = packed.tarball;
+  project = join(packed.work, 'consumer');
+  mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // The user's own hono and Node types, as a TypeScript project has them; nothing else.
-  await inProject('npm', ['install', '--prefer-offline', tarball, 'hono@^4', '@types/node@^20']);
+  await packed.install(project, [tarball, 'hono@^4', '@types/node@^20']);
 }, 300_000);
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => packed?.remove());
 
 describe('the packed tarball', () => {
   it('holds the compiled JavaScript, the type declarations and the CLI, and no demo or tests', async () => {
@@ -135,6 +128,6 @@ await serve(createMcpApp(server), { port: 0, onListen: (a) => console.log(\`MCP 
 
   it('passes Are the Types Wrong? for an ES-module-only package', async () => {
     // esm-only: the package has no CommonJS build by design (Node >= 20 can require() ESM).
-    await expect(run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color'], { cwd: work })).resolves.toBeDefined();
+    await expect(run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color'], { cwd: packed.work })).resolves.toBeDefined();
   });
 });

@@ -23,10 +23,10 @@ export interface Running {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-/** Spawns `command` and resolves once its output matches `ready`; rejects with the output on exit or timeout. */
-export function startProcess(command: string, args: string[], options: { ready: RegExp; env?: Record<string, string>; timeoutMs?: number }): Promise<Running> {
+/** Spawns `command` (in `cwd`, default the repository) and resolves once its output matches `ready`; rejects with the output on exit or timeout. */
+export function startProcess(command: string, args: string[], options: { ready: RegExp; env?: Record<string, string>; timeoutMs?: number; cwd?: string }): Promise<Running> {
   // Own process group, so stop() also ends what it spawns (wrangler runs workerd as a child).
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running: Running = {
