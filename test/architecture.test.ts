@@ -32,11 +32,13 @@ const ALLOWED: Record<string, string[]> = {
   store: ['store', 'protocol'],
   mrtr: ['mrtr', 'protocol', 'store'],
   server: ['server', 'protocol', 'schema', 'store', 'mrtr'],
-  http: ['http', 'server', 'protocol'],
+  http: ['http', 'server', 'protocol', 'otel'],
   auth: ['auth', 'protocol'],
   redis: ['redis', 'store', 'protocol'],
   durable: ['durable', 'store', 'protocol'],
-  client: ['client', 'protocol'],
+  client: ['client', 'protocol', 'otel'],
+  // OpenTelemetry (its API package only), for the endpoint and the client: it knows neither.
+  otel: ['otel', 'protocol'],
   // Library adapters take the user's app: they never reach the demo.
   adapter: ['adapter', 'http', 'server', 'protocol'],
   // The demo and its launchers sit on top of everything; nothing public imports them.

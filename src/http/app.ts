@@ -9,6 +9,7 @@ import { checkOriginAndHost, isAllowedOrigin, jsonRpcErrorResponse } from './che
 import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
 import { consoleRequestLogger, withRequestLog } from './request-log.ts';
+import { withTelemetry } from './telemetry.ts';
 
 const EXPOSED = 'WWW-Authenticate, Content-Type';
 const ALLOWED_HEADERS = 'Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Idempotency-Key, Last-Event-ID, Mcp-Session-Id';
@@ -32,7 +33,8 @@ function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
 export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono {
   const path = options.path ?? '/mcp';
   const logger = options.log === false ? undefined : typeof options.log === 'function' ? options.log : consoleRequestLogger;
-  const post = logger ? withRequestLog(createPostHandler(server, options), logger) : createPostHandler(server, options);
+  const handler = withTelemetry(createPostHandler(server, options));
+  const post = logger ? withRequestLog(handler, logger) : handler;
   const app = new Hono();
 
   // Each route on the path adds CORS itself: a middleware would run (and compose) for every POST,
