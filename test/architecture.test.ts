@@ -33,13 +33,15 @@ const ALLOWED: Record<string, string[]> = {
   mrtr: ['mrtr', 'protocol', 'store'],
   server: ['server', 'protocol', 'schema', 'store', 'mrtr'],
   // Rate limits count in the shared Store (Store.hit) and tell its outage apart (StoreUnavailableError).
-  http: ['http', 'server', 'protocol', 'store'],
+  http: ['http', 'server', 'protocol', 'store', 'otel'],
   auth: ['auth', 'protocol'],
   redis: ['redis', 'store', 'protocol'],
   durable: ['durable', 'store', 'protocol'],
-  client: ['client', 'protocol'],
+  client: ['client', 'protocol', 'otel'],
   // The REST face sits on the MCP endpoint and plays its client: it mirrors headers as clients do.
   rest: ['rest', 'http', 'server', 'protocol', 'client'],
+  // OpenTelemetry (its API package only), for the endpoint and the client: it knows neither.
+  otel: ['otel', 'protocol'],
   // Library adapters take the user's app: they never reach the demo.
   adapter: ['adapter', 'http', 'server', 'protocol'],
   // The demo and its launchers sit on top of everything; nothing public imports them.

@@ -8,6 +8,7 @@ import { NAME_FIELD } from '../protocol/methods.ts';
 import { MODERN_VERSION, MetaKey } from '../protocol/revisions.ts';
 import type { LogLevel } from '../protocol/revisions.ts';
 import type { Implementation } from '../protocol/types.ts';
+import { traceClientCall } from '../otel/client.ts';
 import { McpClientError, abortError } from './errors.ts';
 import { encodeHeaderValue } from './header-values.ts';
 import { failureError, postMessage, readFailure } from './http-exchange.ts';
@@ -209,6 +210,11 @@ export class Connection {
 
   /** One request, in whichever era the server speaks; resolves with its complete result. */
   request(method: string, params: JsonObject, options: StreamRequestOptions & ToolCallOptions = {}): Promise<JsonObject> {
+    // Traced when the application registered an OpenTelemetry SDK: the trace context rides in `_meta`.
+    return traceClientCall(method, params, this.#options.endpoint.url, options.meta, (meta) => this.#request(method, params, meta === options.meta ? options : { ...options, meta }));
+  }
+
+  #request(method: string, params: JsonObject, options: StreamRequestOptions & ToolCallOptions): Promise<JsonObject> {
     return this.withSignal(method, options, async (signal) => {
       const retry = options.retry ?? this.#options.retry;
       if ((await this.ensureEra(signal, retry)) === 'modern') {

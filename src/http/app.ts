@@ -11,6 +11,7 @@ import { preflight, withCors } from './cors.ts';
 import { createPostHandler } from './handler.ts';
 import type { McpHttpOptions } from './options.ts';
 import { consoleRequestLogger, withRequestLog } from './request-log.ts';
+import { withTelemetry } from './telemetry.ts';
 
 /**
  * Workers (and hosts that mimic them) hand Hono an execution context; elsewhere Hono's getter
@@ -31,7 +32,7 @@ export function waitUntilOf(c: Context): (work: Promise<unknown>) => void {
 export function mcpRoutes(server: McpServer, options: McpHttpOptions = {}): Hono {
   const path = options.path ?? '/mcp';
   const logger = options.log === false ? undefined : typeof options.log === 'function' ? options.log : consoleRequestLogger;
-  const handle = createPostHandler(server, options);
+  const handle = withTelemetry(createPostHandler(server, options));
   const post = logger ? withRequestLog(handle, logger) : handle;
   const app = new Hono();
 

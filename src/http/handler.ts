@@ -15,8 +15,8 @@ import type { McpHttpOptions } from './options.ts';
 import { checkMeta, checkModernHeaders, unsupportedVersion } from './request-headers.ts';
 import { statusForError } from './status.ts';
 import { hasDeadline } from './deadline.ts';
-import { noteRequest } from './request-log.ts';
-import type { RequestNotes } from './request-log.ts';
+import { noteRequest } from './request-notes.ts';
+import type { RequestNotes } from './request-notes.ts';
 import { StreamWriter, frame } from './stream-writer.ts';
 import type { StreamLimits } from './stream-writer.ts';
 
@@ -39,7 +39,7 @@ const SESSION_NOT_FOUND: ReadonlyMap<SessionFailure, string> = new Map([
 
 export interface Platform {
   waitUntil?: (work: Promise<unknown>) => void;
-  /** Filled in for the request log, when one is kept. */
+  /** Filled in for the request log and telemetry, when either observes. */
   notes?: RequestNotes;
 }
 
@@ -121,6 +121,7 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
         checkModernHeaders(message, request.headers, checkMeta(message), server);
       } catch (error) {
         if (error instanceof McpError) {
+          if (platform.notes) platform.notes.errorCode = error.code;
           // Missing _meta is -32602, which is 400 only here, before dispatch.
           const status = error.code === ErrorCode.InvalidParams ? 400 : statusForError(error.code, 'modern');
           return jsonRpcErrorResponse(status, error.code, error.message, message.id, error.data);
@@ -203,6 +204,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     return bounded ? withDeadline(message, server.handle(message, call), call.signal) : server.handle(message, call);
   }
 
+  /** Through the observer that asked to be around each dispatch (telemetry), when one did. */
+  function observed(message: JsonRpcRequest, call: Call, bounded: boolean, observe: RequestNotes['dispatch']): Promise<JsonRpcResponse> {
+    return observe ? observe(message, call.protocolVersion, () => handle(message, call, bounded)) : handle(message, call, bounded);
+  }
+
   async function respond(
     messages: JsonRpcRequest[],
     batch: boolean,
@@ -216,9 +222,10 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const call = new Call(lane, mode, request, principal, platform.waitUntil, limits, options.timeoutMs);
     const bounded = Boolean(options.timeoutMs) || hasDeadline(request);
     const writer = call.outbox;
+    const observe = platform.notes?.dispatch;
     const done: Promise<JsonRpcResponse | JsonRpcResponse[]> = batch
-      ? Promise.all(messages.map((m) => handle(m, call, bounded))).then((responses) => (extra.length ? [...responses, ...extra] : responses))
-      : handle(messages[0]!, call, bounded);
+      ? Promise.all(messages.map((m) => observed(m, call, bounded, observe))).then((responses) => (extra.length ? [...responses, ...extra] : responses))
+      : observed(messages[0]!, call, bounded, observe);
 
     let first: JsonRpcResponse | JsonRpcResponse[] | undefined;
     try {

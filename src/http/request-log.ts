@@ -1,7 +1,7 @@
 // One line per request: what was asked (JSON-RPC method and the tool, prompt or resource named),
 // how it was answered (status, JSON or stream, JSON-RPC error code) and how long it took — for a
 // stream, until its last message. Never tokens, arguments or results.
-import type { JsonRpcRequest } from '../protocol/jsonrpc.ts';
+import type { RequestNotes } from './request-notes.ts';
 
 export interface RequestLogEntry {
   /** JSON-RPC method; `batch` for a 2025-03-26 batch; absent when the body was refused before parsing. */
@@ -22,25 +22,6 @@ export interface RequestLogEntry {
 
 export type RequestLogger = (entry: RequestLogEntry) => void;
 
-/** What the POST handler notes about the request it serves, for the log its caller writes. */
-export interface RequestNotes {
-  method?: string;
-  name?: string;
-  protocolVersion?: string;
-  errorCode?: number;
-  /** A streamed response: settles when its last message is written. */
-  finished?: Promise<unknown>;
-}
-
-export function noteRequest(notes: RequestNotes | undefined, message: JsonRpcRequest, protocolVersion: string): void {
-  if (!notes) return;
-  notes.method = message.method;
-  notes.protocolVersion = protocolVersion;
-  const params = message.params;
-  const name = params?.name ?? params?.uri;
-  if (typeof name === 'string') notes.name = name.length > 120 ? `${name.slice(0, 117)}...` : name;
-}
-
 function bodyOf(response: Response): RequestLogEntry['body'] {
   const type = response.headers.get('content-type') ?? '';
   if (!response.body) return 'empty';
@@ -60,6 +41,16 @@ export function formatRequestLog(entry: RequestLogEntry): string {
 
 export const consoleRequestLogger: RequestLogger = (entry) => console.log(formatRequestLog(entry));
 
+/** Only what a log may hold: the notes also carry the request itself (its arguments) and observers' hooks. */
+function entryOf(notes: RequestNotes, response: Response, durationMs: number): RequestLogEntry {
+  const entry: RequestLogEntry = { status: response.status, body: bodyOf(response), durationMs };
+  if (notes.method !== undefined) entry.method = notes.method;
+  if (notes.name !== undefined) entry.name = notes.name;
+  if (notes.protocolVersion !== undefined) entry.protocolVersion = notes.protocolVersion;
+  if (notes.errorCode !== undefined) entry.errorCode = notes.errorCode;
+  return entry;
+}
+
 type PostHandler<P> = (request: Request, platform: P & { notes?: RequestNotes }) => Promise<Response>;
 
 /** `handle` with one log entry per request, written once the response (or its stream) ends. */
@@ -69,9 +60,8 @@ export function withRequestLog<P extends object>(handle: PostHandler<P>, log: Re
     const notes: RequestNotes = {};
     const response = await handle(request, { ...platform, notes });
     const write = () => {
-      const { finished: _, ...noted } = notes;
       try {
-        log({ ...noted, status: response.status, body: bodyOf(response), durationMs: performance.now() - started });
+        log(entryOf(notes, response, performance.now() - started));
       } catch {
         // A logger that throws loses its line; it must not fail a request that was answered.
       }

@@ -1,0 +1,33 @@
+// OpenTelemetry for the endpoint (src/otel), with no option: a pass-through while the application
+// has registered no SDK. Otherwise every request read and routed gets its SERVER span and duration
+// — the ones dispatched through the notes' `dispatch` hook, and the ones refused before dispatch
+// (their `_meta` or headers) from what the handler noted.
+import { serverInstruments, traceDispatch, traceRefusal } from '../otel/server.ts';
+import type { Instruments } from '../otel/server.ts';
+import type { Platform } from './handler.ts';
+
+type PostHandler = (request: Request, platform: Platform) => Promise<Response>;
+
+export function withTelemetry(handle: PostHandler): PostHandler {
+  return (request, platform) => {
+    const instruments = serverInstruments();
+    return instruments ? traced(handle, instruments, request, platform) : handle(request, platform);
+  };
+}
+
+async function traced(handle: PostHandler, instruments: Instruments, request: Request, platform: Platform): Promise<Response> {
+  const startedAt = performance.now();
+  // The log's notes when it keeps them: the handler fills one object for both.
+  const notes = platform.notes ?? {};
+  let dispatched = false;
+  notes.dispatch = (message, protocolVersion, run) => {
+    dispatched = true;
+    return traceDispatch(instruments, message, protocolVersion, startedAt, run);
+  };
+  const response = await handle(request, { ...platform, notes });
+  if (!dispatched && notes.message && notes.protocolVersion) {
+    // Refused by a JSON-RPC error the handler noted, or by an HTTP status alone (406).
+    traceRefusal(instruments, notes.message, notes.protocolVersion, startedAt, { type: `${notes.errorCode ?? response.status}` });
+  }
+  return response;
+}
