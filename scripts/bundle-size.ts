@@ -55,8 +55,13 @@ export async function bundleForEdge(contents: string): Promise<Uint8Array> {
 /** The demo Worker as `wrangler deploy` ships it (wrangler.toml's `main`). */
 export const DEMO_WORKER = "export { default } from './src/demo/workers.ts';";
 
-/** What the demo Worker may weigh, gzipped: it follows the README's advice on importing zod. */
-export const DEMO_WORKER_BUDGET = 60 * 1024;
+/**
+ * What the demo Worker may weigh, gzipped. It follows the README's advice on importing zod: 52.4 KB
+ * when it served MCP alone. It now also serves the REST/OpenAPI face and health routes and carries
+ * the OpenTelemetry API (about 3.5, 1 and 4.5 KB), hence 66 KB; a bundle past it means something
+ * else grew, so look before raising it.
+ */
+export const DEMO_WORKER_BUDGET = 66 * 1024;
 
 export async function measure(contents: string): Promise<{ minified: number; gzipped: number; usesNode: boolean }> {
   const code = await bundleForEdge(contents);
