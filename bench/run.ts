@@ -12,7 +12,7 @@ import { runLoadGroups, runLoadMatrix, SCENARIOS } from './lib/load-phase.ts';
 import { elapsedSeconds, log } from './lib/log.ts';
 import { runMeta } from './lib/meta.ts';
 import { readResults, writeOutputs } from './lib/outputs.ts';
-import { pinSelf, stopAll } from './lib/proc.ts';
+import { pinSelf, runToEnd } from './lib/proc.ts';
 import { runProfiles } from './lib/profile-phase.ts';
 import type { Results } from './lib/results.ts';
 import { NODE_SERVERS, RUNTIME_SERVERS } from './lib/servers.ts';
@@ -76,18 +76,4 @@ async function main(): Promise<void> {
   writeOutputs(results);
 }
 
-process.once('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
-process.once('SIGTERM', () => {
-  stopAll();
-  process.exit(143);
-});
-try {
-  await main();
-} finally {
-  stopAll();
-}
-// Lingering handles (HTTP keep-alive sockets, esbuild's service) must not keep a finished run alive.
-process.exit(0);
+await runToEnd(main);

@@ -47,8 +47,11 @@ export interface CallTiming {
   /** Request sent → response complete (ms). */
   totalMs: number;
   bytes: number;
-  /** What was wrong with the response, if anything. */
-  problem?: string;
+  /**
+   * What was wrong with the response, if anything. Asked after the cell's clock has stopped, so
+   * checking every row does not take the harness's time from the calls still running.
+   */
+  check(): string | undefined;
 }
 
 export interface StartedCall {
@@ -67,7 +70,7 @@ interface Message {
 
 const sameRow = (block: unknown, id: number) => JSON.stringify(block) === JSON.stringify(cursorRow(id));
 
-/** Checks a finished call: its Content-Type, its pieces in order, its progress, and the complete result. */
+/** Checks a call once the clock has stopped: its Content-Type, its pieces in order, its progress, and the complete result. */
 function check(mode: AgentMode, point: CursorPoint, status: number, contentType: string, partials: Message[], progress: number, response: Message | undefined): string | undefined {
   if (status !== 200) return `HTTP ${status}`;
   const type = contentType.split(';')[0]!.trim();
@@ -103,7 +106,7 @@ export function startCall(port: number, agent: Agent, mode: AgentMode, point: Cu
     const fail = (why: string) => {
       reached();
       const endedAt = performance.now();
-      resolve({ sentAt: t0, endedAt, firstMs: firstMs!, totalMs: endedAt - t0, bytes: 0, problem: why });
+      resolve({ sentAt: t0, endedAt, firstMs: firstMs!, totalMs: endedAt - t0, bytes: 0, check: () => why });
     };
     const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', agent, headers: { ...spec.headers, 'content-length': Buffer.byteLength(spec.body) } }, (res) => {
       const contentType = String(res.headers['content-type'] ?? '');
@@ -137,7 +140,8 @@ export function startCall(port: number, agent: Agent, mode: AgentMode, point: Cu
         for (const text of frames.end()) read(text);
         reached();
         const endedAt = performance.now();
-        resolve({ sentAt: t0, endedAt, firstMs: firstMs!, totalMs: endedAt - t0, bytes, problem: check(mode, point, res.statusCode ?? 0, contentType, partials, progress, response) });
+        const status = res.statusCode ?? 0;
+        resolve({ sentAt: t0, endedAt, firstMs: firstMs!, totalMs: endedAt - t0, bytes, check: () => check(mode, point, status, contentType, partials, progress, response) });
       });
       res.on('error', (error) => fail(error.message));
     });

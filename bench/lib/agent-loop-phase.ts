@@ -78,6 +78,8 @@ export interface LoopCell extends LoopConfig {
   stepsPerSecond: number;
   /** Server CPU (every instance; nginx not counted) per step, ms. */
   serverCpuMsPerStep: number;
+  /** The harness's CPU time over the wall time: near 1, its core (all agents share it) was the limit. */
+  harnessCpuShare: number;
   /** Response body bytes per step (median). */
   bytesPerStep: number;
   /** Most calls open at once. */
@@ -138,11 +140,13 @@ async function runAgent(target: Target, cfg: LoopConfig, point: CursorPoint, ste
 /** K agents at once on one configuration and point. */
 async function runCell(target: Target, cfg: LoopConfig, point: CursorPoint, agents: number, steps: number): Promise<LoopCell> {
   const cpu0 = target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const harness0 = process.cpuUsage();
   const start = performance.now();
   const runs = await Promise.all(Array.from({ length: agents }, (_, i) => runAgent(target, cfg, point, steps, i)));
   const wallMs = performance.now() - start;
+  const harness = process.cpuUsage(harness0);
   const cpu = target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpu0;
-  const timings = runs.flatMap((r) => r.timings);
+  const timings = runs.flatMap((r) => r.timings).map((t) => ({ ...t, problem: t.check() }));
   const good = timings.filter((t) => t.problem === undefined);
   const q = (values: number[]): Quantiles => ({ p50: median(values), p99: quantile(values, 0.99) });
   return {
@@ -158,6 +162,7 @@ async function runCell(target: Target, cfg: LoopConfig, point: CursorPoint, agen
     wallMs,
     stepsPerSecond: (timings.length / wallMs) * 1000,
     serverCpuMsPerStep: (cpu * 1000) / timings.length,
+    harnessCpuShare: (harness.user + harness.system) / 1000 / wallMs,
     bytesPerStep: median(good.map((t) => t.bytes)),
     maxInFlight: maxOverlap(timings.map((t) => ({ start: t.sentAt, end: t.endedAt }))),
     calls: timings.length,
@@ -255,7 +260,7 @@ export async function runAgentLoop(command: string): Promise<AgentLoopResult> {
           const cell = await runCell(targets.get(`${cfg.server}/${cfg.topology}`)!, cfg, point, agents, steps);
           result.cells.push(cell);
           log(
-            `    ${configId(cfg).padEnd(28)} first p50 ${cell.firstMs.p50.toFixed(1).padStart(7)} ms  total p50 ${cell.totalMs.p50.toFixed(1).padStart(7)} ms  loop p50 ${cell.loopMs.p50.toFixed(0).padStart(6)} ms  ${cell.stepsPerSecond.toFixed(1).padStart(7)} steps/s  cpu ${cell.serverCpuMsPerStep.toFixed(2)} ms/step${cell.errors ? `  ERRORS ${cell.errors}: ${cell.firstError}` : ''}`,
+            `    ${configId(cfg).padEnd(28)} first p50 ${cell.firstMs.p50.toFixed(1).padStart(7)} ms  total p50 ${cell.totalMs.p50.toFixed(1).padStart(7)} ms  loop p50 ${cell.loopMs.p50.toFixed(0).padStart(6)} ms  ${cell.stepsPerSecond.toFixed(1).padStart(7)} steps/s  cpu ${cell.serverCpuMsPerStep.toFixed(2)} ms/step  harness ${(cell.harnessCpuShare * 100).toFixed(0)}%${cell.errors ? `  ERRORS ${cell.errors}: ${cell.firstError}` : ''}`,
           );
         }
       }

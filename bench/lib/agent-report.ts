@@ -5,6 +5,7 @@ import { configId } from './agent-loop-phase.ts';
 import type { AgentLoopResult, LoopCell, LoopConfig, Topology } from './agent-loop-phase.ts';
 import type { CursorPoint } from './config.ts';
 import { int, minutes, ms, table } from './format.ts';
+import { median } from './stats.ts';
 
 /** The founding claim: streaming cuts time to first token by 40%, i.e. streaming p50 ≤ 0.6 × buffered p50. */
 export const CLAIM_RATIO = 0.6;
@@ -19,7 +20,11 @@ const TOPOLOGY_LABELS: Record<Topology, string> = { one: 'one instance', nginx: 
 
 const configLabel = (c: LoopConfig) => (c.server === 'sdk' ? 'official SDK 2.x, buffered JSON' : `stateless-mcp, ${MODE_LABELS[c.mode]}`);
 const pointLabel = (p: CursorPoint) => `${p.rows} × ${p.gapMs} ms`;
-const change = (ratio: number) => (Number.isFinite(ratio) ? `${ratio <= 1 ? '−' : '+'}${Math.abs(Math.round((1 - ratio) * 100))}%` : 'n/a');
+function change(ratio: number): string {
+  if (!Number.isFinite(ratio)) return 'n/a';
+  const percent = Math.round((ratio - 1) * 100);
+  return percent === 0 ? '±0%' : `${percent < 0 ? '−' : '+'}${Math.abs(percent)}%`;
+}
 const ratioText = (ratio: number) => (Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (${change(ratio)})` : 'n/a');
 const arrow = (a: number, b: number, digits = 1) => `${ms(a, digits)} → ${ms(b, digits)}`;
 
@@ -93,6 +98,42 @@ function verdictTable(all: Verdict[], topology: Topology): string {
   );
 }
 
+/** "a–b×" over the finite ratios, or n/a. */
+function spread(ratios: number[]): string {
+  const finite = ratios.filter(Number.isFinite);
+  return finite.length ? `${Math.min(...finite).toFixed(2)}–${Math.max(...finite).toFixed(2)}×` : 'n/a';
+}
+
+/** What the other modes show beside the verdict: framing, today's SSE, the SDK. */
+function modeNotes(all: Verdict[]): string[] {
+  const ratio = (a: LoopCell | undefined, b: LoopCell | undefined) => (a?.firstMs.p50 ?? NaN) / (b?.firstMs.p50 ?? NaN);
+  const framing = all.filter((v) => v.point.rows > 1).map((v) => ratio(v.ssePartial, v.jsonl)).filter(Number.isFinite);
+  const typical = median(framing);
+  const verdict =
+    typical >= 0.9 && typical <= 1.1 ? 'the two framings bring the first piece alike at the median; the opt-in to partial results, not the framing, is what cuts the wait' : `SSE is typically ${typical < 1 ? 'faster' : 'slower'} here`;
+  return [
+    `- SSE + partial results ÷ JSON Lines + partial results, first piece, wherever there was more than one row: ${spread(framing)}, median ${Number.isFinite(typical) ? typical.toFixed(2) : 'n/a'}×: ${verdict}.`,
+    `- SSE with progress only (today's streaming) ÷ buffered JSON: ${spread(all.map((v) => ratio(v.progress, v.buffered)))}: a stream that carries only progress brings the rows no sooner.`,
+    `- Buffered JSON ÷ the SDK 2.x (both buffered): ${spread(all.map((v) => ratio(v.buffered, v.sdk)))}; where the "JSON Lines ÷ SDK" column is lower than "JSON Lines ÷ buffered", the difference is the SDK's own per-request cost, not streaming.`,
+  ];
+}
+
+/** The cost table in words: ranges over the points with something to stream, at the largest K. */
+function costNotes(result: AgentLoopResult, all: Verdict[]): string[] {
+  const k = Math.max(...result.agentCounts);
+  const rows = all.filter((v) => v.agents === k && v.point.rows > 1 && v.buffered && v.jsonl);
+  if (rows.length === 0) return [];
+  const r = (pick: (c: LoopCell) => number) => spread(rows.map((v) => pick(v.jsonl!) / pick(v.buffered!)));
+  const open = Math.max(...rows.map((v) => v.jsonl!.maxInFlight));
+  const harness = Math.max(...result.cells.map((c) => c.harnessCpuShare));
+  return [
+    `At K = ${k}, over the points with more than one row, JSON Lines + partial results against buffered JSON: each step's total p50 ${r((c) => c.totalMs.p50)} and p99 ${r((c) => c.totalMs.p99)}; ` +
+      `the agent loop ${r((c) => c.loopMs.p50)} as long and all of an agent's results in after ${r((c) => c.allInMs)} the time; steps/s ${r((c) => c.stepsPerSecond)}; server CPU per step ${r((c) => c.serverCpuMsPerStep)}; bytes per step ${r((c) => c.bytesPerStep)}. ` +
+      `A streaming agent overlaps its steps, so up to ${open} calls were open at once instead of ${k}: the server holds that many cursors and streams, and each call takes longer when the machine is busy. ` +
+      `The harness (every agent, one core) was at most ${Math.round(harness * 100)}% busy in any cell.`,
+  ];
+}
+
 /** At the largest K: what the streaming consumer pays and gains against the buffered one. */
 function costTable(result: AgentLoopResult, all: Verdict[]): string {
   const k = Math.max(...result.agentCounts);
@@ -132,7 +173,7 @@ function detailTable(result: AgentLoopResult): string {
     return ra.reduce((d, v, i) => d || v - rb[i]!, 0);
   });
   return table(
-    ['topology', 'cursor N × g', 'K', 'configuration', 'first p50 / p99 ms', 'total p50 / p99 ms', 'agent loop p50 / max ms', 'all in p50 ms', 'steps/s', 'CPU ms/step', 'bytes/step', 'open max', 'calls / wrong'],
+    ['topology', 'cursor N × g', 'K', 'configuration', 'first p50 / p99 ms', 'total p50 / p99 ms', 'agent loop p50 / max ms', 'all in p50 ms', 'steps/s', 'CPU ms/step', 'harness CPU', 'bytes/step', 'open max', 'calls / wrong'],
     cells.map((c) => [
       c.topology === 'one' ? 'one' : 'nginx',
       pointLabel(c),
@@ -144,6 +185,7 @@ function detailTable(result: AgentLoopResult): string {
       ms(c.allInMs, 0),
       ms(c.stepsPerSecond),
       ms(c.serverCpuMsPerStep, 2),
+      `${Math.round(c.harnessCpuShare * 100)}%`,
       int(c.bytesPerStep),
       String(c.maxInFlight),
       `${c.calls} / ${c.errors === 0 ? '0' : `**${c.errors}**: ${(c.firstError ?? '').slice(0, 120)}`}`,
@@ -173,7 +215,7 @@ export function agentLoopSection(result: AgentLoopResult): string[] {
   );
 
   out.push('### Verdict on −40% time to first token', '');
-  out.push(...summary(result, all), '');
+  out.push(...summary(result, all), ...modeNotes(all), '');
   for (const topology of ['one', 'nginx'] as const) {
     if (!all.some((v) => v.topology === topology)) continue;
     out.push(`First usable piece, p50 ms, ${TOPOLOGY_LABELS[topology]}:`, '');
@@ -187,7 +229,7 @@ export function agentLoopSection(result: AgentLoopResult): string[] {
       'Bytes/step: response body bytes; a streamed call carries each row twice, once as a piece and once in the complete final result. Calls open at once: a streaming agent overlaps its steps.',
     '',
   );
-  out.push(costTable(result, all), '');
+  out.push(costTable(result, all), '', ...costNotes(result, all), '');
 
   if (result.failures.length) out.push('Not measured or wrong:', '', ...result.failures.map((f) => `- ${f}`), '');
 

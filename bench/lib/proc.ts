@@ -63,6 +63,28 @@ export function stopAll(): void {
   started.clear();
 }
 
+/**
+ * Runs a bench entry's `main` with every started process stopped however it ends (done, thrown,
+ * Ctrl-C, SIGTERM), then exits: lingering handles (keep-alive sockets, esbuild's service) must not
+ * keep a finished run alive.
+ */
+export async function runToEnd(main: () => Promise<void>): Promise<never> {
+  process.once('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    stopAll();
+    process.exit(143);
+  });
+  try {
+    await main();
+  } finally {
+    stopAll();
+  }
+  process.exit(0);
+}
+
 export interface Running {
   readonly pid: number;
   readonly child: ChildProcess;

@@ -319,11 +319,11 @@ export function renderReport(results: Results, chartLink: string): string {
     '```sh',
     'npm run bench                  # full run: every phase, 3 interleaved rounds of 10 s per server and request',
     'BENCH_QUICK=1 npm run bench    # smoke run (~2 min), written to bench/results/smoke/',
-    'node --import tsx bench/agent-loop.ts   # the multi-agent tool loop alone (~8 min; BENCH_QUICK=1: ~30 s)',
+    'node --import tsx bench/agent-loop.ts   # the multi-agent tool loop alone (~7 min; BENCH_QUICK=1: ~20 s)',
     '```',
     '',
     `This run: \`${m.settings}\`, phases ${m.phases.join(', ')}; it took ${minutes(m.durationSeconds)}. ` +
-      'A full run takes about 25–35 minutes on 2 cores (longer when noisy runs are repeated); nothing else should run on the machine meanwhile. ' +
+      'A full run takes about 32–42 minutes on 2 cores, the agent loop about 7 of them (longer when noisy runs are repeated); nothing else should run on the machine meanwhile. ' +
       'Knobs: `BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_ROUNDS`, `BENCH_ATTEMPTS`, `BENCH_CONNECTIONS`, `BENCH_COLD_STARTS`, `BENCH_STREAM_SAMPLES`, `BENCH_PROFILE_SECONDS`, `BENCH_AGENT_STEPS`, `BENCH_AGENT_COUNTS` (e.g. 1,8,32), `BENCH_AGENT_POINTS` (rows x gap ms, e.g. 10x20,50x10), `BENCH_PHASES` (comma list of load, cold, stream, agents, runtimes, bundle, profile), `BENCH_SERVERS` (comma list of server ids), `BENCH_SERVER_CPU` / `BENCH_CLIENT_CPU`. ' +
       '`BENCH_REPORT_ONLY=1` re-renders this file from `bench/results/results.json`.',
     '',
