@@ -3,41 +3,21 @@
 // Writes BENCHMARKS.md, bench/results/chart.svg and bench/results/results.json (BENCH_QUICK=1: a
 // smoke run, written under bench/results/smoke/ instead). Settings: bench/lib/config.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
+import { runAgentLoop } from './lib/agent-loop-phase.ts';
 import { runBundles } from './lib/bundle-phase.ts';
 import { runColdStarts } from './lib/cold-phase.ts';
-import { config, describeConfig } from './lib/config.ts';
+import { config } from './lib/config.ts';
 import { runLoadGroups, runLoadMatrix, SCENARIOS } from './lib/load-phase.ts';
 import { elapsedSeconds, log } from './lib/log.ts';
-import { resultsDir, root } from './lib/paths.ts';
-import { pinSelf, stopAll } from './lib/proc.ts';
+import { runMeta } from './lib/meta.ts';
+import { readResults, writeOutputs } from './lib/outputs.ts';
+import { pinSelf, runToEnd } from './lib/proc.ts';
 import { runProfiles } from './lib/profile-phase.ts';
-import { renderChart } from './lib/chart.ts';
-import { renderReport } from './lib/report.ts';
 import type { Results } from './lib/results.ts';
 import { NODE_SERVERS, RUNTIME_SERVERS } from './lib/servers.ts';
 import type { ServerDef } from './lib/servers.ts';
 import { runStreaming } from './lib/stream-phase.ts';
-
-const outDir = config.quick ? `${resultsDir}smoke/` : resultsDir;
-const reportFile = config.quick ? `${outDir}BENCHMARKS.md` : `${root}BENCHMARKS.md`;
-
-function version(pkg: string): string {
-  try {
-    return (JSON.parse(readFileSync(`${root}node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'not installed';
-  }
-}
-
-function tool(command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
-  } catch (error) {
-    return `unavailable (${(error as Error).message.split('\n')[0]})`;
-  }
-}
 
 function selected(defs: ServerDef[]): ServerDef[] {
   return config.servers ? defs.filter((d) => config.servers!.includes(d.id)) : defs;
@@ -58,50 +38,14 @@ function requireTools(): void {
 async function main(): Promise<void> {
   if (process.env.BENCH_REPORT_ONLY === '1') {
     // Re-render the report from the last results.json, e.g. after changing the report's layout.
-    const results = JSON.parse(readFileSync(`${outDir}results.json`, 'utf8')) as Results;
+    const results = readResults();
+    if (!results) throw new Error('BENCH_REPORT_ONLY=1 re-renders the last run, but there is none yet: run npm run bench first.');
     writeOutputs(results);
     return;
   }
   requireTools();
   pinSelf(config.clientCpu);
-  const ours = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
-  const results: Results = {
-    meta: {
-      date: new Date().toISOString(),
-      quick: config.quick,
-      settings: describeConfig(),
-      command: config.quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
-      machine: {
-        nproc: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        kernel: release(),
-        loadAverageStart: loadavg(),
-      },
-      nodeVersion: process.version,
-      versions: {
-        'stateless-mcp': ours.version,
-        hono: version('hono'),
-        '@hono/node-server': version('@hono/node-server'),
-        '@modelcontextprotocol/server': version('@modelcontextprotocol/server'),
-        'mcp-handler': version('mcp-handler'),
-        'mcp-lite': version('mcp-lite'),
-        tmcp: version('tmcp'),
-        '@tmcp/transport-http': version('@tmcp/transport-http'),
-        '@tmcp/adapter-zod': version('@tmcp/adapter-zod'),
-        zod: version('zod'),
-        esbuild: version('esbuild'),
-        wrangler: version('wrangler'),
-        workerd: tool(`${root}node_modules/@cloudflare/workerd-linux-64/bin/workerd`, ['--version']),
-        bun: tool(`${root}node_modules/.bin/bun`, ['--version']),
-        deno: tool(`${root}node_modules/.bin/deno`, ['--version']),
-        wrk: tool('wrk', ['--version']).replace(/ Copyright.*/, ''),
-      },
-      commit: tool('git', ['-C', root, 'rev-parse', '--short', 'HEAD']) + (tool('git', ['-C', root, 'status', '--porcelain', '--', 'src']) ? ' (src/ has uncommitted changes)' : ''),
-      phases: config.phases,
-    },
-    servers: [...NODE_SERVERS, ...RUNTIME_SERVERS],
-  };
+  const results: Results = { meta: runMeta(), servers: [...NODE_SERVERS, ...RUNTIME_SERVERS] };
   log(`bench ${config.quick ? '(smoke run) ' : ''}on ${results.meta.machine.nproc} cores (${results.meta.machine.cpuModel}), node ${process.version}`);
   log(`settings: ${results.meta.settings}; phases: ${config.phases.join(', ')}; servers on cpu ${config.serverCpu}, load generator and harness on cpu ${config.clientCpu}`);
 
@@ -124,6 +68,7 @@ async function main(): Promise<void> {
     results.cold = await runColdStarts(selected([...NODE_SERVERS, ...RUNTIME_SERVERS.filter((d) => d.runtime !== 'wrangler')]));
   }
   if (config.phases.includes('stream')) results.stream = await runStreaming(nodeServers.filter((d) => d.stream.length > 0));
+  if (config.phases.includes('agents')) results.agentLoop = await runAgentLoop(results.meta.command);
   if (config.phases.includes('profile')) results.profiles = await runProfiles();
 
   results.meta.durationSeconds = elapsedSeconds();
@@ -131,28 +76,4 @@ async function main(): Promise<void> {
   writeOutputs(results);
 }
 
-function writeOutputs(results: Results): void {
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 1)}\n`);
-  const chartFile = `${outDir}chart.svg`;
-  writeFileSync(chartFile, renderChart(results));
-  const chartLink = chartFile.replace(reportFile.slice(0, reportFile.lastIndexOf('/') + 1), '');
-  writeFileSync(reportFile, renderReport(results, chartLink));
-  log(`wrote ${reportFile.replace(root, '')}, ${chartFile.replace(root, '')} and ${outDir.replace(root, '')}results.json`);
-}
-
-process.once('SIGINT', () => {
-  stopAll();
-  process.exit(130);
-});
-process.once('SIGTERM', () => {
-  stopAll();
-  process.exit(143);
-});
-try {
-  await main();
-} finally {
-  stopAll();
-}
-// Lingering handles (HTTP keep-alive sockets, esbuild's service) must not keep a finished run alive.
-process.exit(0);
+await runToEnd(main);

@@ -9,7 +9,7 @@ function num(name: string, full: number, smoke: number): number {
   return value;
 }
 
-export const PHASES = ['load', 'cold', 'stream', 'runtimes', 'bundle', 'profile'] as const;
+export const PHASES = ['load', 'cold', 'stream', 'agents', 'runtimes', 'bundle', 'profile'] as const;
 export type Phase = (typeof PHASES)[number];
 
 function phases(): Phase[] {
@@ -18,6 +18,35 @@ function phases(): Phase[] {
   const wanted = raw.split(',').map((p) => p.trim()).filter(Boolean);
   for (const p of wanted) if (!(PHASES as readonly string[]).includes(p)) throw new TypeError(`BENCH_PHASES: unknown phase "${p}"; choose from ${PHASES.join(', ')}.`);
   return wanted as Phase[];
+}
+
+/** One result shape of the agent loop's cursor tool: `rows` pieces, `gapMs` apart. */
+export interface CursorPoint {
+  rows: number;
+  gapMs: number;
+}
+
+/** "10x20,50x10" → rows × gap in ms; what to fix is named when a point is malformed. */
+export function parsePoints(name: string, text: string): CursorPoint[] {
+  return text.split(',').map((part) => {
+    const match = /^\s*(\d+)\s*x\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!match || Number(match[1]) < 1) throw new TypeError(`${name}: "${part}" is not a point; write rows x gap in ms, e.g. 10x20,50x10.`);
+    return { rows: Number(match[1]), gapMs: Number(match[2]) };
+  });
+}
+
+/** "1,8,32" → positive whole numbers. */
+export function parseCounts(name: string, text: string): number[] {
+  return text.split(',').map((part) => {
+    const value = Number(part.trim());
+    if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`${name}: "${part}" is not a positive whole number; write e.g. 1,8,32.`);
+    return value;
+  });
+}
+
+function fromEnv<T>(name: string, full: string, smoke: string, parse: (name: string, text: string) => T): T {
+  const raw = process.env[name];
+  return parse(name, raw === undefined || raw === '' ? (quick ? smoke : full) : raw);
 }
 
 export const config = {
@@ -35,6 +64,10 @@ export const config = {
   connections: num('BENCH_CONNECTIONS', 50, 50),
   coldStarts: num('BENCH_COLD_STARTS', 15, 5),
   streamSamples: num('BENCH_STREAM_SAMPLES', 20, 5),
+  /** Agent loop: steps each agent runs, how many agents run at once, and the cursor's rows × gap. */
+  agentSteps: num('BENCH_AGENT_STEPS', 10, 3),
+  agentCounts: fromEnv('BENCH_AGENT_COUNTS', '1,8,32', '1,8', parseCounts),
+  agentPoints: fromEnv('BENCH_AGENT_POINTS', '10x20,10x100,50x10,1x100,5x2', '10x20,5x2', parsePoints),
   profileSeconds: num('BENCH_PROFILE_SECONDS', 10, 2),
   serverCpu: num('BENCH_SERVER_CPU', 0, 0),
   clientCpu: num('BENCH_CLIENT_CPU', 1, 1),

@@ -8,6 +8,11 @@ export const kb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024).to
 export const mb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 2 ** 20).toFixed(1) : 'n/a');
 export const pct = (share: number) => (Number.isFinite(share) ? `${(share * 100).toFixed(1)}%` : 'n/a');
 export const times = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+export const minutes = (seconds: number | undefined) => (seconds === undefined ? 'n/a' : seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`);
+
+/** A Markdown table, the first column left-aligned and the others right-aligned. */
+export const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 export function aggregate(results: Results, server: string, scenario: string, from: 'load' | 'runtimes' = 'load'): Aggregate | undefined {
   return results[from]?.aggregates.find((a) => a.server === server && a.scenario === scenario);

@@ -32,9 +32,25 @@ export async function freePort(): Promise<number> {
 }
 
 const started = new Set<ChildProcess>();
+/** Process groups started elsewhere (nginx, through the test suite's helper) that must not outlive the harness. */
+const adopted = new Set<number>();
+
+/** Has stopAll end the process group `pid` leads too; returns the function that forgets it once it is stopped. */
+export function stopOnExit(pid: number): () => void {
+  adopted.add(pid);
+  return () => adopted.delete(pid);
+}
 
 /** Ends every process group this harness started (on exit, Ctrl-C or a crash). */
 export function stopAll(): void {
+  for (const pid of adopted) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  adopted.clear();
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       try {
@@ -45,6 +61,28 @@ export function stopAll(): void {
     }
   }
   started.clear();
+}
+
+/**
+ * Runs a bench entry's `main` with every started process stopped however it ends (done, thrown,
+ * Ctrl-C, SIGTERM), then exits: lingering handles (keep-alive sockets, esbuild's service) must not
+ * keep a finished run alive.
+ */
+export async function runToEnd(main: () => Promise<void>): Promise<never> {
+  process.once('SIGINT', () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.once('SIGTERM', () => {
+    stopAll();
+    process.exit(143);
+  });
+  try {
+    await main();
+  } finally {
+    stopAll();
+  }
+  process.exit(0);
 }
 
 export interface Running {

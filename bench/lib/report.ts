@@ -1,8 +1,9 @@
 // Renders BENCHMARKS.md from one run's results: targets first, then every table with its ratios,
 // the method, the versions and the machine, so a reader can judge and reproduce the numbers.
+import { agentLoopSection } from './agent-report.ts';
 import { SCENARIOS } from './load-phase.ts';
 import type { Aggregate, LoadOutcome } from './load-phase.ts';
-import { aggregate, checkTargets, fastestPeer, int, kb, kindOf, labelOf, mb, ms, pct, times } from './format.ts';
+import { aggregate, checkTargets, fastestPeer, int, kb, kindOf, labelOf, mb, minutes, ms, pct, table, times } from './format.ts';
 import type { Results } from './results.ts';
 
 const SCENARIO_TITLES: Record<string, string> = {
@@ -12,10 +13,6 @@ const SCENARIO_TITLES: Record<string, string> = {
   'list-2025': '`tools/list`, 2025-06-18 form (no session, no initialize)',
 };
 
-const table = (head: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `| ${head.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-
-const minutes = (seconds: number | undefined) => (seconds === undefined ? 'n/a' : seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`);
 
 function errorsCell(a: Aggregate): string {
   const problems = a.bad + a.non2xx + a.socketErrors;
@@ -225,6 +222,8 @@ export function renderReport(results: Results, chartLink: string): string {
     );
   }
 
+  if (results.agentLoop) out.push(...agentLoopSection(results.agentLoop));
+
   if (results.runtimes) {
     out.push('## Runtimes', '');
     out.push(
@@ -320,11 +319,12 @@ export function renderReport(results: Results, chartLink: string): string {
     '```sh',
     'npm run bench                  # full run: every phase, 3 interleaved rounds of 10 s per server and request',
     'BENCH_QUICK=1 npm run bench    # smoke run (~2 min), written to bench/results/smoke/',
+    'node --import tsx bench/agent-loop.ts   # the multi-agent tool loop alone (~7 min; BENCH_QUICK=1: ~20 s)',
     '```',
     '',
     `This run: \`${m.settings}\`, phases ${m.phases.join(', ')}; it took ${minutes(m.durationSeconds)}. ` +
-      'A full run takes about 25–35 minutes on 2 cores (longer when noisy runs are repeated); nothing else should run on the machine meanwhile. ' +
-      'Knobs: `BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_ROUNDS`, `BENCH_ATTEMPTS`, `BENCH_CONNECTIONS`, `BENCH_COLD_STARTS`, `BENCH_STREAM_SAMPLES`, `BENCH_PROFILE_SECONDS`, `BENCH_PHASES` (comma list of load, cold, stream, runtimes, bundle, profile), `BENCH_SERVERS` (comma list of server ids), `BENCH_SERVER_CPU` / `BENCH_CLIENT_CPU`. ' +
+      'A full run takes about 32–42 minutes on 2 cores, the agent loop about 7 of them (longer when noisy runs are repeated); nothing else should run on the machine meanwhile. ' +
+      'Knobs: `BENCH_SECONDS`, `BENCH_WARMUP`, `BENCH_ROUNDS`, `BENCH_ATTEMPTS`, `BENCH_CONNECTIONS`, `BENCH_COLD_STARTS`, `BENCH_STREAM_SAMPLES`, `BENCH_PROFILE_SECONDS`, `BENCH_AGENT_STEPS`, `BENCH_AGENT_COUNTS` (e.g. 1,8,32), `BENCH_AGENT_POINTS` (rows x gap ms, e.g. 10x20,50x10), `BENCH_PHASES` (comma list of load, cold, stream, agents, runtimes, bundle, profile), `BENCH_SERVERS` (comma list of server ids), `BENCH_SERVER_CPU` / `BENCH_CLIENT_CPU`. ' +
       '`BENCH_REPORT_ONLY=1` re-renders this file from `bench/results/results.json`.',
     '',
     'While working on the hot path: `node --import tsx bench/compare.ts <tree A> <tree B>` serves the bench server built from the `src/` of each tree side by side (pinned, interleaved, noise-checked) and prints requests per CPU-second, e.g. `git worktree add /tmp/base HEAD` against `.`; `node --import tsx bench/micro.ts` prints the in-process cost of one `app.fetch` (no sockets).',

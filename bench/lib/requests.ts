@@ -27,8 +27,9 @@ export function rpcRequest(form: Form, method: string, params: Record<string, un
   if (form === '2026') {
     headers['mcp-method'] = method;
     if (typeof params.name === 'string') headers['mcp-name'] = params.name;
+    // The caller's _meta may add to the envelope (e.g. capabilities a call opts in with).
     const meta = (params._meta as Record<string, unknown> | undefined) ?? {};
-    fullParams = { ...params, _meta: { ...meta, ...ENVELOPE } };
+    fullParams = { ...params, _meta: { ...ENVELOPE, ...meta } };
   }
   return { headers, body: JSON.stringify({ jsonrpc: '2.0', id, method, params: fullParams }) };
 }

@@ -1,4 +1,5 @@
 // The shape of one bench run's results (bench/results/results.json), which the report renders.
+import type { AgentLoopResult } from './agent-loop-phase.ts';
 import type { BundleResult } from './bundle-phase.ts';
 import type { ColdResult } from './cold-phase.ts';
 import type { LoadOutcome } from './load-phase.ts';
@@ -33,6 +34,8 @@ export interface Results {
   runtimes?: LoadOutcome;
   cold?: ColdResult[];
   stream?: StreamResult[];
+  /** The multi-agent tool loop; `bench/agent-loop.ts` run alone replaces only this. */
+  agentLoop?: AgentLoopResult;
   bundles?: BundleResult[];
   profiles?: ProfileSummary[];
 }

@@ -17,3 +17,17 @@ export function quantile(values: readonly number[], q: number): number {
 
 export const min = (values: readonly number[]) => (values.length ? Math.min(...values) : NaN);
 export const max = (values: readonly number[]) => (values.length ? Math.max(...values) : NaN);
+
+/** The most intervals open at one moment; one that ends exactly when another starts does not overlap it. */
+export function maxOverlap(intervals: readonly { start: number; end: number }[]): number {
+  const edges = intervals.flatMap((i) => [{ at: i.start, delta: 1 }, { at: i.end, delta: -1 }]);
+  // At equal times, ends before starts.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let open = 0;
+  let most = 0;
+  for (const edge of edges) {
+    open += edge.delta;
+    most = Math.max(most, open);
+  }
+  return most;
+}

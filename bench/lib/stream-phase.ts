@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import type { Agent } from 'node:http';
 import { config } from './config.ts';
+import { FrameSplitter, framingOf } from './frames.ts';
 import { keepAliveAgent } from './http-client.ts';
 import { log } from './log.ts';
 import { freePort, startPinned } from './proc.ts';
@@ -56,7 +57,6 @@ const toMs = (ns: bigint) => Number(ns) / 1e6;
 function sample(port: number, spec: HttpRequestSpec, agent: Agent): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const out: Sample = { total: 0, delays: [], notifications: 0, contentType: '', done: false };
-    let buffer = '';
     let t0 = 0n;
     const onMessage = (text: string, at: bigint) => {
       let message: { method?: string; params?: { message?: string }; result?: { content?: { text?: string }[] } };
@@ -74,26 +74,15 @@ function sample(port: number, spec: HttpRequestSpec, agent: Agent): Promise<Samp
     };
     const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', agent, headers: { ...spec.headers, 'content-length': Buffer.byteLength(spec.body) } }, (res) => {
       out.contentType = String(res.headers['content-type'] ?? '');
-      const type = out.contentType.split(';')[0]!.trim();
-      const sse = type === 'text/event-stream';
-      const lines = ['application/jsonl', 'application/json-lines', 'application/x-ndjson'].includes(type);
+      const frames = new FrameSplitter(framingOf(out.contentType));
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         const at = process.hrtime.bigint();
-        buffer += chunk;
-        if (!sse && !lines) return; // plain JSON: parsed whole at the end
-        const separator = sse ? '\n\n' : '\n';
-        let cut: number;
-        while ((cut = buffer.indexOf(separator)) >= 0) {
-          const frame = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + separator.length);
-          const data = sse ? frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n') : frame;
-          if (data) onMessage(data, at);
-        }
+        for (const text of frames.push(chunk)) onMessage(text, at);
       });
       res.on('end', () => {
         const at = process.hrtime.bigint();
-        if (buffer.trim()) onMessage(buffer.trim(), at);
+        for (const text of frames.end()) onMessage(text, at);
         out.total = toMs(at - t0);
         resolve(out);
       });

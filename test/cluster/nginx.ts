@@ -9,6 +9,8 @@ import { startProcess } from '../support/processes.ts';
 
 export interface Nginx {
   url: string;
+  /** nginx's master process, which leads its process group. */
+  pid: number;
   /** `upstream address` of each proxied request, in order, from the access log. */
   upstreams(): string[];
   /**
@@ -19,7 +21,12 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-export async function startNginx(binary: string, port: number, backends: number[]): Promise<Nginx> {
+export interface NginxOptions {
+  /** Connections nginx may hold open, clients and upstreams together. Default 512. */
+  workerConnections?: number;
+}
+
+export async function startNginx(binary: string, port: number, backends: number[], options: NginxOptions = {}): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'stateless-mcp-nginx-'));
   const conf = `
 daemon off;
@@ -27,7 +34,7 @@ worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log stderr notice;
 ${process.getuid?.() === 0 ? '# As root, workers would switch to "nobody", who cannot write this 0700 temp dir.\nuser root;' : ''}
-events { worker_connections 512; }
+events { worker_connections ${options.workerConnections ?? 512}; }
 http {
   log_format upstreams '$status $upstream_addr';
   access_log ${dir}/access.log upstreams;
@@ -67,6 +74,7 @@ ${backends.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
       });
   return {
     url: `http://127.0.0.1:${port}/mcp`,
+    pid: running.pid,
     upstreams: () => requests().map((request) => request.upstreams.join(', ')),
     requests,
     async stop() {

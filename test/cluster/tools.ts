@@ -1,9 +1,9 @@
 // The cluster and Redis suites need real redis-server and nginx binaries. A missing binary fails
 // the suite with the command that installs it, unless its skip variable is set: then the suite is
 // skipped with a warning, never silently.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { describe, it } from 'vitest';
+import { locateBinary } from '../support/processes.ts';
 
 export interface Tool {
   name: string;
@@ -15,21 +15,13 @@ export interface Tool {
 
 const TOOLS = {
   'redis-server': { apt: 'redis-server', skip: 'STATELESS_MCP_SKIP_REDIS' },
-  // Debian installs nginx in /usr/sbin, which is not on a normal user's PATH.
   nginx: { apt: 'nginx', skip: 'STATELESS_MCP_SKIP_NGINX' },
 } as const;
 
 export function findTool(name: keyof typeof TOOLS): Tool {
   const { apt, skip } = TOOLS[name];
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return { name, path: join(dir, name), failure: undefined };
-    } catch {
-      // Not in this directory; try the next one.
-    }
-  }
+  const { path, searched } = locateBinary(name);
+  if (path) return { name, path, failure: undefined };
   const install = `apt-get install -y ${apt}`;
   if (process.env[skip] === '1') {
     console.warn(`\n!!!!!!!!!!\n!!! ${name} is not installed and ${skip}=1: SKIPPING the suites that need it.\n!!! Install it with \`${install}\` to run them.\n!!!!!!!!!!\n`);
@@ -38,7 +30,7 @@ export function findTool(name: keyof typeof TOOLS): Tool {
   return {
     name,
     path: undefined,
-    failure: `${name} was not found on PATH (${dirs.join(delimiter)}). These tests start a real ${name}: install it with \`${install}\` (as .ci/run does), or set ${skip}=1 to skip them with a warning.`,
+    failure: `${name} was not found on PATH (${searched.join(delimiter)}). These tests start a real ${name}: install it with \`${install}\` (as .ci/run does), or set ${skip}=1 to skip them with a warning.`,
   };
 }
 

@@ -1,8 +1,10 @@
 // Child processes for tests that run a server in another runtime or through npm: free ports,
 // start-until-ready, stop by process group.
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,7 +19,26 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+// Debian installs nginx in /usr/sbin, which is not on a normal user's PATH.
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
+
+/** Where an executable is: each PATH directory, then the sbin directories. */
+export function locateBinary(name: string): { path: string | undefined; searched: string[] } {
+  const searched = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
+  for (const dir of searched) {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return { path: join(dir, name), searched };
+    } catch {
+      // Not in this directory; try the next one.
+    }
+  }
+  return { path: undefined, searched };
+}
+
 export interface Running {
+  /** The process (and its process group's) id. */
+  readonly pid: number;
   output(): string;
   /** SIGTERM (then SIGKILL after 5 s) by default; SIGKILL to simulate a crash. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
@@ -30,6 +51,7 @@ export function startProcess(command: string, args: string[], options: { ready: 
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running: Running = {
+    pid: child.pid!,
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
