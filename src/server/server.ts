@@ -27,7 +27,7 @@ import { listen } from './listen.ts';
 import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
 import type { Tasks, TasksExtension } from './tasks.ts';
 import type { RequestEnv } from './outbox.ts';
-import { pageOf } from './pagination.ts';
+import { decodeCursor, pageOf } from './pagination.ts';
 import { compilePrompt, compileResource, compileTemplate, compileTool } from './registry.ts';
 import type { ResourceTemplate } from './registry.ts';
 import type {
@@ -370,7 +370,8 @@ export class McpServer {
   #list(key: string, items: readonly Gated[], params: JsonObject, env: RequestEnv): JsonObject {
     // A list that depends on the caller's scopes is neither shared between callers nor cached here.
     const personal = env.principal !== undefined && items.some((item) => item.scopes.length > 0);
-    const cacheKey = `${key}|${env.era}|${String(params.cursor ?? '')}`;
+    // Keyed by the offset the cursor names: decoding first refuses a cursor we did not issue.
+    const cacheKey = `${key}|${env.era}|${decodeCursor(params.cursor)}`;
     const cached = personal ? undefined : this.#listCache.get(cacheKey);
     if (cached) return cached;
     const visible = personal ? items.filter((item) => this.#allows(item, env)) : items;
