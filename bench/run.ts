@@ -3,7 +3,7 @@
 // Writes BENCHMARKS.md, bench/results/chart.svg and bench/results/results.json (BENCH_QUICK=1: a
 // smoke run, written under bench/results/smoke/ instead). Settings: bench/lib/config.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { runBundles } from './lib/bundle-phase.ts';
 import { runColdStarts } from './lib/cold-phase.ts';
@@ -15,6 +15,8 @@ import { pinSelf, stopAll } from './lib/proc.ts';
 import { runProfiles } from './lib/profile-phase.ts';
 import { renderChart } from './lib/chart.ts';
 import { renderReport } from './lib/report.ts';
+import { renderSoak, spliceSoak } from './lib/soak-report.ts';
+import type { SoakResults } from './lib/soak-report.ts';
 import type { Results } from './lib/results.ts';
 import { NODE_SERVERS, RUNTIME_SERVERS } from './lib/servers.ts';
 import type { ServerDef } from './lib/servers.ts';
@@ -131,13 +133,20 @@ async function main(): Promise<void> {
   writeOutputs(results);
 }
 
+/** The full report keeps the Soak section of the last `bench/soak.ts` run (a separate, 30-minute command). */
+function withSoak(report: string): string {
+  const file = `${resultsDir}soak.json`;
+  if (config.quick || !existsSync(file)) return report;
+  return spliceSoak(report, renderSoak(JSON.parse(readFileSync(file, 'utf8')) as SoakResults));
+}
+
 function writeOutputs(results: Results): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(`${outDir}results.json`, `${JSON.stringify(results, null, 1)}\n`);
   const chartFile = `${outDir}chart.svg`;
   writeFileSync(chartFile, renderChart(results));
   const chartLink = chartFile.replace(reportFile.slice(0, reportFile.lastIndexOf('/') + 1), '');
-  writeFileSync(reportFile, renderReport(results, chartLink));
+  writeFileSync(reportFile, withSoak(renderReport(results, chartLink)));
   log(`wrote ${reportFile.replace(root, '')}, ${chartFile.replace(root, '')} and ${outDir.replace(root, '')}results.json`);
 }
 
