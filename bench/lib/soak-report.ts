@@ -135,5 +135,5 @@ export function spliceSoak(markdown: string, section: string[]): string {
     return `${markdown.slice(0, start + 1)}${text}${next >= 0 ? markdown.slice(next + 1) : ''}`;
   }
   const anchor = markdown.indexOf('\n## What each server is and needs\n');
-  return anchor >= 0 ? `${markdown.slice(0, anchor + 1)}${text}\n${markdown.slice(anchor + 1)}` : `${markdown}\n${text}`;
+  return anchor >= 0 ? `${markdown.slice(0, anchor + 1)}${text}${markdown.slice(anchor + 1)}` : `${markdown}\n${text}`;
 }
