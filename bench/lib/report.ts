@@ -320,6 +320,7 @@ export function renderReport(results: Results, chartLink: string): string {
     'npm run bench                  # full run: every phase, 3 interleaved rounds of 10 s per server and request',
     'BENCH_QUICK=1 npm run bench    # smoke run (~2 min), written to bench/results/smoke/',
     'node --import tsx bench/agent-loop.ts   # the multi-agent tool loop alone (~7 min; BENCH_QUICK=1: ~20 s)',
+    'node --import tsx bench/soak.ts # the Soak section: 30 min at 20 connections (--minutes, --connections; --minutes 2 checks the harness)',
     '```',
     '',
     `This run: \`${m.settings}\`, phases ${m.phases.join(', ')}; it took ${minutes(m.durationSeconds)}. ` +

@@ -12,11 +12,13 @@ export interface DemoOptions extends McpHttpOptions {
    * other's MRTR rounds. Unset, each process or isolate seals with a key of its own.
    */
   requestStateKeys?: string;
+  /** Items per page of tools/list, prompts/list, …; default 100 (the server's). */
+  pageSize?: number;
 }
 
-export function createDemoApp({ requestStateKeys, ...options }: DemoOptions = {}) {
+export function createDemoApp({ requestStateKeys, pageSize, ...options }: DemoOptions = {}) {
   const keys = requestStateKeys ? parseRequestStateKeys(requestStateKeys) : undefined;
-  const server = createDemoServer(keys ? { keys } : undefined);
+  const server = createDemoServer({ requestState: keys ? { keys } : undefined, pageSize });
   // The tools as plain HTTP too (POST /tools/<name>, GET /openapi.json), and health checks, beside /mcp.
   return createMcpApp(server, { rest: rest(), ...options }).route('/', healthRoutes(server));
 }

@@ -1,7 +1,7 @@
 // The demo server `npm start` serves: a handful of useful tools showing each feature.
 import * as z from 'zod';
 import { ResourceTemplate, createServer } from '../index.ts';
-import type { McpServer, RequestStateOptions } from '../index.ts';
+import type { McpServer, ServerOptions } from '../index.ts';
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -9,7 +9,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
 
-export function createDemoServer(requestState?: RequestStateOptions): McpServer {
+/** `requestState` keys for multi-instance MRTR; `pageSize` for lists (the soak bench pages the demo's few tools). */
+export function createDemoServer({ requestState, pageSize }: Pick<ServerOptions, 'requestState' | 'pageSize'> = {}): McpServer {
   const server = createServer({
     name: 'stateless-mcp-demo',
     version: '0.1.0',
@@ -17,6 +18,7 @@ export function createDemoServer(requestState?: RequestStateOptions): McpServer 
     instructions: 'Demo tools: echo, add, slow_stream (streams progress), query_rows (streams its result row by row), greet (asks for your name).',
     cache: { ttlMs: 60_000, cacheScope: 'public' },
     requestState,
+    pageSize,
   });
 
   server.registerTool(

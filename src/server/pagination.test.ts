@@ -26,6 +26,12 @@ describe('pagination', () => {
     expect(attempt).toThrow(/cursor/);
   });
 
+  // Each spelling of one offset would otherwise be its own entry in the server's list cache.
+  it.each([btoa('o02'), btoa('o2'), ` ${encodeCursor(2)}`, btoa('o+2'), btoa('o2.0'), btoa('o0x2'), btoa('o 2'), btoa('o2e0')])('refuses %j, another spelling of an offset it issues', (cursor) => {
+    expect(() => pageOf(items, encodeCursor(2), 2)).not.toThrow();
+    expect(() => pageOf(items, cursor, 2)).toThrow(McpError);
+  });
+
   it('round-trips offsets', () => {
     expect(decodeCursor(encodeCursor(1234))).toBe(1234);
   });

@@ -15,7 +15,9 @@ export function decodeCursor(cursor: unknown): number {
     try {
       const text = atob(cursor);
       const offset = Number(text.slice(PREFIX.length));
-      if (text.startsWith(PREFIX) && Number.isSafeInteger(offset) && offset >= 0) return offset;
+      // Only the spelling we issue ("o02", padding or spaces name the same page): the server caches
+      // each page under its cursor, and every other spelling would be a new entry.
+      if (text.startsWith(PREFIX) && Number.isSafeInteger(offset) && offset >= 0 && encodeCursor(offset) === cursor) return offset;
     } catch {
       // not base64: falls through to the error below
     }

@@ -142,3 +142,21 @@ describe('a run abandoned after input_required (MRTR) unwinds', () => {
     expect(errors).toEqual([broken]);
   });
 });
+
+describe('McpServer list cursors', () => {
+  const server = new McpServer({ name: 's', version: '1', pageSize: 2 });
+  for (const name of ['a', 'b', 'c']) server.registerTool(name, {}, () => ({ content: [] }));
+  const list = (cursor: unknown) => server.handle({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { cursor } as never }, env);
+
+  it('answers a cursor no String() can convert with -32602, not an internal error', async () => {
+    expect(await list({ toString: 1 })).toMatchObject({ error: { code: -32602, message: expect.stringMatching(/cursor/) } });
+  });
+
+  it('pages only through the cursors it issued, so its list cache holds one entry per page', async () => {
+    const first = await list(undefined);
+    expect(first).toMatchObject({ result: { tools: [{ name: 'a' }, { name: 'b' }], nextCursor: expect.any(String) } });
+    const next = (first as unknown as { result: { nextCursor: string } }).result.nextCursor;
+    expect(await list(next)).toMatchObject({ result: { tools: [{ name: 'c' }] } });
+    expect(await list(btoa('o0002'))).toMatchObject({ error: { code: -32602 } });
+  });
+});

@@ -398,7 +398,7 @@ export class McpServer {
   #list(key: string, items: readonly Gated[], params: JsonObject, env: RequestEnv): JsonObject {
     // A list that depends on the caller's scopes is neither shared between callers nor cached here.
     const personal = env.principal !== undefined && items.some((item) => item.scopes.length > 0);
-    // Decoded first: a cursor that is not one is refused even when the first page is cached.
+    // Keyed by the offset the cursor names: decoding first refuses a cursor we did not issue.
     const cacheKey = `${key}|${env.era}|${decodeCursor(params.cursor)}`;
     const cached = personal ? undefined : this.#listCache.get(cacheKey);
     if (cached) return cached;
