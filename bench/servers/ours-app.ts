@@ -18,5 +18,6 @@ export function createOursApp(echoInput: Schema, emptyInput: Schema) {
     }
     return { content: [{ type: 'text', text: 'done' }] };
   });
-  return createMcpApp(server);
+  // Like the peers, which log nothing per request: the default one-line log is a console write.
+  return createMcpApp(server, { log: false });
 }
