@@ -5,7 +5,7 @@
 // tells the two apart (MCP 2025-11-25+, basic/transports: security warning). Ports are not
 // compared, as in the official SDKs.
 import { ErrorCode } from '../protocol/jsonrpc.ts';
-import { isLoopbackHost, jsonRpcErrorResponse } from '../http/checks.ts';
+import { isLoopbackHost, isLoopbackName, jsonRpcErrorResponse } from '../http/checks.ts';
 
 export type FetchHandler<Rest extends unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
 
@@ -47,15 +47,9 @@ export function announce(options: ServeOptions, hostname: string, port: number):
   return address;
 }
 
-export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
-
-export function isLoopbackBinding(hostname: string): boolean {
-  return LOOPBACK_NAMES.includes(hostname.toLowerCase());
-}
-
 /** `fetch` as served on `hostname`: bound to loopback, other Host names get 403. */
 export function guardLoopback<Rest extends unknown[]>(hostname: string, fetch: FetchHandler<Rest>): FetchHandler<Rest> {
-  if (!isLoopbackBinding(hostname)) return fetch;
+  if (!isLoopbackName(hostname)) return fetch;
   return (request, ...rest) => {
     const host = request.headers.get('host') ?? new URL(request.url).host;
     if (isLoopbackHost(host)) return fetch(request, ...rest);

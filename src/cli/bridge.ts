@@ -5,6 +5,7 @@
 // 2025 server requests) into stdio requests to the desktop, and relays list changes from
 // `subscriptions/listen`. stdout carries JSON-RPC only; logs go to stderr.
 import { McpClientError, PARTIAL_RESULT_METHOD, createClient } from '../client/index.ts';
+import { PARTIAL_RESULTS_CAPABILITY } from '../protocol/partial-results.ts';
 import type { ClientOptions, InputHandlers, ListenFilter, McpClient, PartialResult, Progress, ServerDescription, Subscription } from '../client/index.ts';
 import { ErrorCode, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.ts';
@@ -117,7 +118,7 @@ class Bridge {
    * desktop gets its own seq (0, 1, 2, …), whatever gaps the remote stream had.
    */
   #partialRelay(partialResultToken: unknown, relayed: { notified: boolean }): ((piece: PartialResult) => void) | undefined {
-    if (!isJsonObject(this.#desktopCapabilities.partialResults)) return undefined;
+    if (!isJsonObject(this.#desktopCapabilities[PARTIAL_RESULTS_CAPABILITY])) return undefined;
     if (typeof partialResultToken !== 'string' && typeof partialResultToken !== 'number') return undefined;
     let seq = 0;
     return ({ seq: _remoteSeq, ...piece }) => {

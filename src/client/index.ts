@@ -3,7 +3,7 @@
 export { McpClient, createClient } from './client.ts';
 export type { ClientOptions, ListOptions, ListenOptions } from './client.ts';
 export type { RequestOptions, ToolCallOptions } from './connection.ts';
-export { PARTIAL_RESULT_METHOD } from './partial-results.ts';
+export { PARTIAL_RESULT_METHOD } from '../protocol/partial-results.ts';
 export type { OnPartial, PartialResult, ToolStreamEvent } from './partial-results.ts';
 export { McpClientError, isClientError } from './errors.ts';
 export type { ClientErrorCode, ClientErrorDetails } from './errors.ts';

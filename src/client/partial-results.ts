@@ -4,11 +4,9 @@
 // effort: a piece that fails a check is dropped and reported, never turned into a failed call.
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification } from '../protocol/jsonrpc.ts';
+import { PARTIAL_RESULT_METHOD } from '../protocol/partial-results.ts';
 import type { CallToolResult, ContentBlock } from '../protocol/types.ts';
 
-export const PARTIAL_RESULT_METHOD = 'notifications/tools/partial_result';
-/** The client capability that opts a 2026-07-28 call in (2025 revisions: the token alone). */
-export const PARTIAL_RESULTS_CAPABILITY = 'partialResults';
 
 /** One piece of a tool's result, as the server produced it. */
 export interface PartialResult {

@@ -1,5 +1,6 @@
 // The environment variables every demo launcher reads, checked once at start-up: a bad value is
 // reported by name, with what to set, instead of surfacing later as a stack trace.
+import { isLoopbackName } from '../http/checks.ts';
 import { parseRequestStateKeys } from '../mrtr/request-state.ts';
 import type { DemoOptions } from './app.ts';
 
@@ -89,7 +90,6 @@ export function readSettings(env: Env): DemoSettings {
 
 /** The line a launcher prints when it serves every Host name (not loopback, no ALLOWED_HOSTS). */
 export function openHostWarning(settings: DemoSettings): string | undefined {
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(settings.hostname);
-  if (loopback || settings.app.allowedHosts) return undefined;
+  if (isLoopbackName(settings.hostname) || settings.app.allowedHosts) return undefined;
   return `Answering every Host name on ${settings.hostname}: set ALLOWED_HOSTS to the names clients use (e.g. ALLOWED_HOSTS=mcp.example.com) to guard against DNS rebinding.`;
 }

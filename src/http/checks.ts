@@ -16,8 +16,13 @@ function hostnameOf(host: string): string {
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
 }
 
+/** A bare name or address (no port), as a server binds to it: `localhost`, `127.0.0.1`, `::1`. */
+export function isLoopbackName(name: string): boolean {
+  return LOOPBACK.has(name.toLowerCase());
+}
+
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(hostnameOf(host).toLowerCase());
+  return isLoopbackName(hostnameOf(host));
 }
 
 /** 2025-11-25+: an invalid Origin MUST get 403; a Host outside the allowed list is DNS rebinding. */

@@ -26,7 +26,11 @@ export function decodeCursor(cursor: unknown): number {
 }
 
 export function pageOf<T>(items: readonly T[], cursor: unknown, pageSize: number): { items: T[]; nextCursor?: string } {
-  const offset = decodeCursor(cursor);
+  return pageAt(items, decodeCursor(cursor), pageSize);
+}
+
+/** The page from an offset already decoded from its cursor. */
+export function pageAt<T>(items: readonly T[], offset: number, pageSize: number): { items: T[]; nextCursor?: string } {
   if (offset > items.length) {
     throw new McpError(ErrorCode.InvalidParams, 'Invalid cursor: it points past the end of the list; start again without a cursor.');
   }

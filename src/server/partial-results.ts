@@ -38,9 +38,9 @@ import type { JsonObject } from '../protocol/jsonrpc.ts';
 import { MetaKey } from '../protocol/revisions.ts';
 import type { Era } from '../protocol/revisions.ts';
 import type { CallToolResult, ContentBlock } from '../protocol/types.ts';
+import { PARTIAL_RESULT_METHOD, PARTIAL_RESULTS_CAPABILITY } from '../protocol/partial-results.ts';
 import type { Outbox } from './outbox.ts';
 
-export const PARTIAL_RESULT_METHOD = 'notifications/tools/partial_result';
 
 /** What a streaming tool handler yields: one content block or several. */
 export type PartialContent = ContentBlock | readonly ContentBlock[];
@@ -61,7 +61,7 @@ export function partialResultToken(meta: JsonObject, era: Era): Token | undefine
   }
   if (era === 'legacy') return token;
   const capabilities = meta[MetaKey.clientCapabilities];
-  return isJsonObject(capabilities) && isJsonObject(capabilities.partialResults) ? token : undefined;
+  return isJsonObject(capabilities) && isJsonObject(capabilities[PARTIAL_RESULTS_CAPABILITY]) ? token : undefined;
 }
 
 function blocksOf(content: unknown): ContentBlock[] {

@@ -28,7 +28,7 @@ import { listen } from './listen.ts';
 import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
 import type { Tasks, TasksExtension } from './tasks.ts';
 import type { RequestEnv } from './outbox.ts';
-import { decodeCursor, pageOf } from './pagination.ts';
+import { decodeCursor, pageAt, pageOf } from './pagination.ts';
 import { compilePrompt, compileResource, compileTemplate, compileTool } from './registry.ts';
 import type { ResourceTemplate } from './registry.ts';
 import type {
@@ -399,11 +399,12 @@ export class McpServer {
     // A list that depends on the caller's scopes is neither shared between callers nor cached here.
     const personal = env.principal !== undefined && items.some((item) => item.scopes.length > 0);
     // Keyed by the offset the cursor names: decoding first refuses a cursor we did not issue.
-    const cacheKey = `${key}|${env.era}|${decodeCursor(params.cursor)}`;
+    const offset = decodeCursor(params.cursor);
+    const cacheKey = `${key}|${env.era}|${offset}`;
     const cached = personal ? undefined : this.#listCache.get(cacheKey);
     if (cached) return cached;
     const visible = personal ? items.filter((item) => this.#allows(item, env)) : items;
-    const page = pageOf(visible, params.cursor, this.#pageSize);
+    const page = pageAt(visible, offset, this.#pageSize);
     const result: JsonObject = { [key]: page.items.map((item) => item.definition), ...this.#cacheFields(env, personal) };
     if (page.nextCursor !== undefined) result.nextCursor = page.nextCursor;
     if (!personal) this.#listCache.set(cacheKey, result);

@@ -1,7 +1,9 @@
 // The partial-results extension's notification (SEP-2998 draft, `notifications/tools/partial_result`),
 // checked by hand: no official schema defines it yet. Its content blocks are checked against the
 // official definitions by the schema oracle; the opt-in and seq order by the recording fetch.
-export const PARTIAL_RESULT_METHOD = 'notifications/tools/partial_result';
+import { PARTIAL_RESULT_METHOD } from '../../src/protocol/partial-results.ts';
+
+export { PARTIAL_RESULT_METHOD };
 
 const KNOWN = new Set(['partialResultToken', 'seq', 'content', 'structuredContent', 'final', '_meta']);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
