@@ -8,6 +8,7 @@ import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { Principal } from '../protocol/principal.ts';
 import type { ClientSession, SessionFailure } from '../server/client-session.ts';
 import type { RequestEnv } from '../server/outbox.ts';
+import type { Dispatched, Refusal } from '../server/outcome.ts';
 import type { McpServer } from '../server/server.ts';
 import { checkContentType, checkOriginAndHost, jsonRpcErrorResponse, readBody, streamModeNegotiator } from './checks.ts';
 import type { ResponseMode } from './checks.ts';
@@ -200,13 +201,15 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
   }
 
   /** Only a time limit (ours, or the platform's deadline) needs the race: a request its client cancelled has no one left to answer. */
-  function handle(message: JsonRpcRequest, call: Call, bounded: boolean): Promise<JsonRpcResponse> {
-    return bounded ? withDeadline(message, server.handle(message, call), call.signal) : server.handle(message, call);
+  function handle(message: JsonRpcRequest, call: Call, bounded: boolean): Promise<Dispatched> {
+    return bounded ? withDeadline(message, server.dispatch(message, call), call.signal) : server.dispatch(message, call);
   }
 
   /** Through the observer that asked to be around each dispatch (telemetry), when one did. */
-  function observed(message: JsonRpcRequest, call: Call, bounded: boolean, observe: RequestNotes['dispatch']): Promise<JsonRpcResponse> {
-    return observe ? observe(message, call.protocolVersion, () => handle(message, call, bounded)) : handle(message, call, bounded);
+  function observed(message: JsonRpcRequest, call: Call, bounded: boolean, observe: RequestNotes['dispatch']): Promise<Dispatched> {
+    if (!observe) return handle(message, call, bounded);
+    let dispatched: Dispatched | undefined;
+    return observe(message, call.protocolVersion, () => handle(message, call, bounded).then((d) => (dispatched = d).response)).then((response) => dispatched ?? { response });
   }
 
   async function respond(
@@ -223,9 +226,11 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     const bounded = Boolean(options.timeoutMs) || hasDeadline(request);
     const writer = call.outbox;
     const observe = platform.notes?.dispatch;
+    // A batch's refusals stay in its responses: one status cannot speak for several requests.
+    let refusal: Refusal | undefined;
     const done: Promise<JsonRpcResponse | JsonRpcResponse[]> = batch
-      ? Promise.all(messages.map((m) => observed(m, call, bounded, observe))).then((responses) => (extra.length ? [...responses, ...extra] : responses))
-      : observed(messages[0]!, call, bounded, observe);
+      ? Promise.all(messages.map((m) => observed(m, call, bounded, observe))).then((answers) => answers.map((a) => a.response).concat(extra))
+      : observed(messages[0]!, call, bounded, observe).then((answered) => ((refusal = answered.refusal), answered.response));
 
     let first: JsonRpcResponse | JsonRpcResponse[] | undefined;
     try {
@@ -237,12 +242,9 @@ export function createPostHandler(server: McpServer, options: McpHttpOptions = {
     if (first !== undefined && !writer.isOpen) {
       call.end();
       const single = batch ? undefined : (first as JsonRpcResponse);
-      const scopes = single && 'error' in single ? requiredScopesOf(single.error.data) : undefined;
-      if (scopes) return forbidden(request, scopes);
+      if (refusal?.kind === 'insufficient_scope') return forbidden(request, refusal.scopes);
       // A backend outage (the shared store) is worth a retry: 503 tells clients and balancers so.
-      if (single && 'error' in single && isJsonObject(single.error.data) && single.error.data.reason === 'unavailable') {
-        return answer(mode, single, 503, { 'Retry-After': '1' });
-      }
+      if (refusal?.kind === 'unavailable') return answer(mode, first, 503, { 'Retry-After': '1' });
       const status = single && 'error' in single ? statusForError(single.error.code, lane.era) : 200;
       if (platform.notes && single && 'error' in single) platform.notes.errorCode = single.error.code;
       // 2025 lane: the session id that carries what this client negotiated (src/server/client-session.ts).
@@ -286,6 +288,7 @@ class Call implements RequestEnv {
   readonly era: Era;
   readonly protocolVersion: string;
   readonly headers: Headers;
+  readonly idempotencyKey?: string;
   readonly outbox: StreamWriter;
   readonly principal?: Principal;
   readonly session?: ClientSession;
@@ -301,6 +304,7 @@ class Call implements RequestEnv {
     this.protocolVersion = lane.protocolVersion;
     this.session = lane.session;
     this.headers = request.headers;
+    this.idempotencyKey = request.headers.get('idempotency-key')?.trim();
     this.outbox = new StreamWriter(mode, limits, this);
     this.principal = principal;
     this.waitUntil = waitUntil;
@@ -351,29 +355,24 @@ function unbatchable(message: JsonRpcRequest): string | undefined {
   return undefined;
 }
 
-/** The scopes an insufficient-scope error from dispatch names (src/server scope checks). */
-function requiredScopesOf(data: unknown): readonly string[] | undefined {
-  return isJsonObject(data) && data.reason === 'insufficient_scope' && Array.isArray(data.requiredScopes) ? (data.requiredScopes as string[]) : undefined;
-}
-
 /**
  * When the time limit passes, a handler that ignores its signal still gets an answer out; a
  * listen stream resolves by itself with its graceful result.
  */
-function withDeadline(message: JsonRpcRequest, handled: Promise<JsonRpcResponse>, signal: AbortSignal): Promise<JsonRpcResponse> {
+function withDeadline(message: JsonRpcRequest, handled: Promise<Dispatched>, signal: AbortSignal): Promise<Dispatched> {
   if (message.method === 'subscriptions/listen') return handled;
   return new Promise((resolve) => {
     const onAbort = () => {
       const reason = signal.reason;
       const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';
-      resolve(
-        errorResponse(message.id, {
+      resolve({
+        response: errorResponse(message.id, {
           code: ErrorCode.InternalError,
           message: timedOut
             ? 'Request timed out: the server time limit passed before the handler finished. Run long work as a task, or raise timeoutMs.'
             : 'Request cancelled.',
         }),
-      );
+      });
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });

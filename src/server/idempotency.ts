@@ -1,6 +1,7 @@
 // Repeat-safe tool calls: a client that re-issues a call after a broken stream (2026: the stream
-// is the only channel, and closing it cancels) sends the same `Idempotency-Key` header, and gets
-// the stored result of the first completed run instead of a second run.
+// is the only channel, and closing it cancels) sends the same idempotency key (the HTTP layer
+// takes it from the `Idempotency-Key` header), and gets the stored result of the first completed
+// run instead of a second run.
 import { canonicalJson } from '../mrtr/canonical-json.ts';
 import { ErrorCode, McpError } from '../protocol/jsonrpc.ts';
 import type { JsonObject } from '../protocol/jsonrpc.ts';
@@ -24,11 +25,10 @@ export interface Memo {
 }
 
 /**
- * The memo for one call, or undefined when the request carries no key. Keys are scoped by tool
+ * The memo for one call, or undefined when the request carries no key (trimmed by the transport). Keys are scoped by tool
  * and caller, and bound to the arguments: reusing a key for other arguments is refused.
  */
-export async function openMemo(store: Store, tool: string, args: unknown, headers: Headers, subject: string | undefined, options: IdempotencyOptions): Promise<Memo | undefined> {
-  const key = headers.get('idempotency-key')?.trim();
+export async function openMemo(store: Store, tool: string, args: unknown, key: string | undefined, subject: string | undefined, options: IdempotencyOptions): Promise<Memo | undefined> {
   if (key === undefined) return undefined;
   if (!KEY.test(key)) throw new McpError(ErrorCode.InvalidParams, 'Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID.');
   const slot = `idem:${await sha256(`${tool}\n${subject ?? ''}\n${key}`)}`;

@@ -17,4 +17,5 @@ export type {
 export type { HandlerContext } from './context.ts';
 export { InputRoundEndedError } from './input-requests.ts';
 export type { Outbox, RequestEnv } from './outbox.ts';
+export type { Dispatched, Refusal } from './outcome.ts';
 export type { Principal } from '../protocol/principal.ts';

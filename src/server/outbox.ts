@@ -23,7 +23,10 @@ export interface Outbox {
 export interface RequestEnv {
   era: Era;
   protocolVersion: string;
+  /** The request's headers, for handlers (`ctx.headers`); dispatch itself reads none of them. */
   headers: Headers;
+  /** What the client sent to make a tool call repeat-safe (HTTP: the `Idempotency-Key` header, trimmed). */
+  idempotencyKey?: string;
   signal: AbortSignal;
   outbox: Outbox;
   principal?: Principal;

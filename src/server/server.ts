@@ -8,7 +8,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import { missingScopes } from '../protocol/principal.ts';
 import type { Principal } from '../protocol/principal.ts';
-import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcErrorObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import { LEGACY_VERSIONS, MODERN_VERSION, MetaKey, isLegacyVersion, isLogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, Icon, Implementation } from '../protocol/types.ts';
 import { MemoryBus, MemoryStore } from '../store/memory.ts';
@@ -23,6 +23,8 @@ import { InputRoundEndedError } from './input-requests.ts';
 import { runRound } from './input-round.ts';
 import type { Promotion, RoundDeps, RoundOutcome } from './input-round.ts';
 import { openMemo } from './idempotency.ts';
+import { ScopeRequiredError } from './outcome.ts';
+import type { Dispatched, Refusal } from './outcome.ts';
 import { PartialResults, drainGenerator, isAsyncGenerator, partialResultToken } from './partial-results.ts';
 import { listen } from './listen.ts';
 import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
@@ -244,6 +246,11 @@ export class McpServer {
 
   /** Answers one request. Never throws: protocol failures come back as JSON-RPC errors. */
   async handle(request: JsonRpcRequest, env: RequestEnv): Promise<JsonRpcResponse> {
+    return (await this.dispatch(request, env)).response;
+  }
+
+  /** Like `handle`, and says why a request was refused, for a transport that maps refusals to statuses. */
+  async dispatch(request: JsonRpcRequest, env: RequestEnv): Promise<Dispatched> {
     this.#serving = true;
     const method = this.#methods.get(request.method);
     try {
@@ -255,9 +262,9 @@ export class McpServer {
         throw invalidParams(`Invalid params: they nest more than ${MAX_JSON_DEPTH} levels deep, deeper than this server reads. Send flatter arguments.`);
       }
       const result = await method(request, request.params ?? {}, env);
-      return { jsonrpc: '2.0', id: request.id, result: this.#finish(result, env) };
+      return { response: { jsonrpc: '2.0', id: request.id, result: this.#finish(result, env) } };
     } catch (error) {
-      return { jsonrpc: '2.0', id: request.id, error: this.#toWireError(error, request) };
+      return this.#failure(error, request);
     }
   }
 
@@ -338,13 +345,16 @@ export class McpServer {
     return { ...result, resultType: result.resultType ?? 'complete', _meta: { ...meta, [MetaKey.serverInfo]: this.info } };
   }
 
-  #toWireError(error: unknown, request: JsonRpcRequest) {
-    if (error instanceof McpError) return error.toJSON();
+  /** The one mapping from a thrown error to the wire, and to the refusal the transport reports. */
+  #failure(error: unknown, request: JsonRpcRequest): Dispatched {
+    const respond = (wire: JsonRpcErrorObject, refusal?: Refusal): Dispatched => ({ response: { jsonrpc: '2.0', id: request.id, error: wire }, refusal });
+    if (error instanceof ScopeRequiredError) return respond(error.toJSON(), error.refusal);
+    if (error instanceof McpError) return respond(error.toJSON());
     this.#reportError(error, request);
     if (error instanceof StoreUnavailableError) {
-      return { code: ErrorCode.InternalError, message: 'Service unavailable: the shared store cannot be reached right now; retry shortly.', data: { reason: 'unavailable' } };
+      return respond({ code: ErrorCode.InternalError, message: 'Service unavailable: the shared store cannot be reached right now; retry shortly.', data: { reason: 'unavailable' } }, { kind: 'unavailable' });
     }
-    return { code: ErrorCode.InternalError, message: 'Internal error: the server failed while handling this request. Retrying may help; if not, report it to the server operator.' };
+    return respond({ code: ErrorCode.InternalError, message: 'Internal error: the server failed while handling this request. Retrying may help; if not, report it to the server operator.' });
   }
 
   #reportError(error: unknown, request: JsonRpcRequest): void {
@@ -418,7 +428,7 @@ export class McpServer {
   /** Scopes bind only when an auth gate established a principal; without one there is nothing to check. */
   #gate(item: Gated, env: RequestEnv, what: string): void {
     if (this.#allows(item, env)) return;
-    throw new McpError(ErrorCode.InvalidRequest, `Forbidden: ${what} needs the scopes ${item.scopes.join(' ')}.`, { reason: 'insufficient_scope', requiredScopes: item.scopes });
+    throw new ScopeRequiredError(what, item.scopes);
   }
 
   async #listResources(params: JsonObject, env: RequestEnv): Promise<JsonObject> {
@@ -486,7 +496,7 @@ export class McpServer {
       if (!checked.ok) return toolError(`Invalid arguments for tool "${name}":\n${formatIssues(checked.issues)}`);
       args = checked.value;
     }
-    const memo = tool.idempotency ? await openMemo(this.#round.store, name, raw, env.headers, env.principal?.subject, tool.idempotency) : undefined;
+    const memo = tool.idempotency ? await openMemo(this.#round.store, name, raw, env.idempotencyKey, env.principal?.subject, tool.idempotency) : undefined;
     if (memo?.replayed) return memo.replayed;
     const partials = new PartialResults(env.outbox, partialResultToken(isJsonObject(params._meta) ? params._meta : {}, env.era));
     const invoke = async (ctx: HandlerContext): Promise<CallToolResult> => {
