@@ -24,7 +24,7 @@ export type { TaskOptions, TasksExtension, TaskSupport } from './server/tasks.ts
 export type { JsonSchemaWrapper } from './schema/json-schema.ts';
 export type { JsonSchema } from './schema/json-schema-validator.ts';
 export type { StandardSchemaV1, ToJsonSchema } from './schema/index.ts';
-export { createMcpApp, mcpRoutes } from './http/index.ts';
+export { createMcpApp, mcp, mcpRoutes, protectedResourceMetadata } from './http/index.ts';
 export type { HealthOptions, HttpAuth, McpEndpoint, McpHttpOptions, RateLimit, RateLimitOptions, RateLimits, RequestLogEntry, RequestLogger, RestFace } from './http/index.ts';
 export { RATE_LIMITED_CODE, defaultRateLimitKey, healthRoutes, rateLimit } from './http/index.ts';
 export { rest } from './rest/index.ts';

@@ -28,7 +28,7 @@ function createApp(env: Env): Hono<{ Bindings: Env }> {
     c.executionCtx.waitUntil(report(c.req.header('mcp-method')));
   });
   app.get('/reports', (c) => c.json({ reported }));
-  app.route('/', mcpRoutes(createDemoServer(), { allowedHosts: env.ALLOWED_HOSTS?.split(',') }));
+  app.route('/mcp', mcpRoutes(createDemoServer(), { allowedHosts: env.ALLOWED_HOSTS?.split(',') }));
   return app;
 }
 

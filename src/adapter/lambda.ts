@@ -4,7 +4,6 @@
 import type { Hono } from 'hono';
 import { defaultIsContentTypeBinary, handle as handleWithHono, streamHandle as streamHandleWithHono } from 'hono/aws-lambda';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
-import { endsAtDeadline } from '../http/deadline.ts';
 
 // The global that Lambda's Node.js runtime (and aws-lambda-ric) installs before loading a handler.
 declare const awslambda: { streamifyResponse<T extends Function>(handler: T, options?: { highWaterMark?: number }): T } | undefined;
@@ -89,14 +88,15 @@ class Deadlines {
       const context = env.lambdaContext ?? env.context;
       if (!context) return app.fetch(request, env);
       const controller = new AbortController();
-      const deadlined = endsAtDeadline(new Request(request, { signal: controller.signal }));
+      const deadlined = new Request(request, { signal: controller.signal });
       // A timeout reason makes the handler answer "Request timed out" rather than "cancelled".
       const abort = () => controller.abort(new DOMException('The Lambda invocation is about to reach its deadline.', 'TimeoutError'));
       const timer = setTimeout(abort, Math.max(0, context.getRemainingTimeInMillis() - deadlineMarginMs));
       // Held until the invocation settles: the Request follows `controller` through a weak
       // reference only, and a collected Request would never pass the abort on.
       this.#running.set(context, { timer, request: deadlined });
-      return app.fetch(deadlined, env);
+      // The handler bounds the call by this deadline itself (the `mcpDeadline` binding).
+      return app.fetch(deadlined, { ...env, mcpDeadline: Date.now() + context.getRemainingTimeInMillis() - deadlineMarginMs });
     };
     // Hono's adapters call nothing on the app but `fetch`.
     this.app = { fetch } as unknown as Hono;

@@ -32,7 +32,7 @@ export function createNextHandler(server: McpServer, options: Omit<McpHttpOption
   // Route every request to the endpoint instead of matching URLs again: a path written here
   // would have to repeat the file's location, basePath and any dynamic segments.
   const app = new Hono({ getPath: () => ENDPOINT });
-  app.route('/', mcpRoutes(server, { ...options, path: ENDPOINT }));
+  app.route(ENDPOINT, mcpRoutes(server, options));
   const handle: NextRouteHandler = async (request) => app.fetch(request);
   return { GET: handle, POST: handle, DELETE: handle, OPTIONS: handle };
 }

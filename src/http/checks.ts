@@ -52,6 +52,11 @@ export function isAllowedOrigin(origin: string, host: string, allowedOrigins: re
   return originHost === host || (isLoopbackHost(host) && isLoopbackHost(originHost));
 }
 
+/** What a POST must pass before its body is read: an allowed Host and Origin, and a JSON body. */
+export function postRefusal(request: Request, options: { allowedHosts?: readonly string[]; allowedOrigins?: readonly string[] }): Response | undefined {
+  return checkOriginAndHost(request, options.allowedHosts, options.allowedOrigins) ?? checkContentType(request);
+}
+
 export function checkContentType(request: Request): Response | undefined {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json') return undefined;

@@ -1,5 +1,8 @@
-// `stateless-mcp/hono`: the endpoint as Hono routes, and the plain fetch handler under them.
-export { createMcpApp, mcpRoutes } from './app.ts';
+// `stateless-mcp/hono`: the endpoint as Hono middleware and routes, and the plain fetch handler under them.
+export { createMcpApp, mcp, mcpRoutes, protectedResourceMetadata } from './app.ts';
+export type { McpOptions } from './app.ts';
+export { mcpAuth, mcpCors, mcpGuard } from './middleware.ts';
+export type { McpEnv } from './middleware.ts';
 export { loopbackHosts } from './checks.ts';
 export { createPostHandler } from './handler.ts';
 export { healthRoutes } from './health.ts';

@@ -3,7 +3,7 @@ import type { Hono } from 'hono/tiny';
 import type { Principal } from '../protocol/principal.ts';
 import type { RateLimits } from './rate-limit.ts';
 import type { McpServer } from '../server/server.ts';
-import type { Platform } from './handler.ts';
+import type { Platform } from './request-context.ts';
 import type { RequestLogger } from './request-log.ts';
 
 export interface McpHttpOptions {

@@ -10,6 +10,7 @@ import type { Principal } from '../protocol/principal.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 import type { Store } from '../store/store.ts';
 import { jsonRpcErrorResponse } from './checks.ts';
+import { refusalResponse } from './status.ts';
 
 export interface RateLimit {
   /** Length of one window, in ms. */
@@ -137,19 +138,19 @@ export class RateLimiter {
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       const message = 'Service unavailable: the shared store that counts rate limits cannot be reached right now; retry shortly.';
-      return answer(sent, 503, { code: ErrorCode.InternalError, message, data: { reason: 'unavailable' } }, '1');
+      const unavailable = { code: ErrorCode.InternalError, message, data: { reason: 'unavailable' } };
+      return refusalResponse({ kind: 'unavailable' }, { request, reply: (status, headers) => answer(sent, status, unavailable, headers) });
     }
     if (!exceeded) return undefined;
     const { max, windowMs, retryAfterSeconds, tool } = exceeded;
     const what = tool === undefined ? `${max} requests` : `${max} calls of tool "${tool}"`;
     const message = `Too many requests: this caller may send ${what} per ${describeWindow(windowMs)}. Retry after ${retryAfterSeconds} s.`;
     const data = { reason: 'rate_limited', retryAfterSeconds, max, windowMs, ...(tool !== undefined && { tool }) };
-    return answer(sent, 429, { code: RATE_LIMITED_CODE, message, data }, String(retryAfterSeconds));
+    return answer(sent, 429, { code: RATE_LIMITED_CODE, message, data }, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
 
-function answer(sent: JsonRpcRequest | readonly JsonRpcRequest[], status: number, error: { code: number; message: string; data: unknown }, retryAfter: string): Response {
-  const headers = { 'Retry-After': retryAfter };
+function answer(sent: JsonRpcRequest | readonly JsonRpcRequest[], status: number, error: { code: number; message: string; data: unknown }, headers: Record<string, string>): Response {
   if (!Array.isArray(sent)) return jsonRpcErrorResponse(status, error.code, error.message, (sent as JsonRpcRequest).id, error.data, headers);
   return Response.json(sent.map((m: JsonRpcRequest) => ({ jsonrpc: '2.0', id: m.id, error })), { status, headers });
 }

@@ -1,6 +1,8 @@
 // One line per request: what was asked (JSON-RPC method and the tool, prompt or resource named),
 // how it was answered (status, JSON or stream, JSON-RPC error code) and how long it took — for a
 // stream, until its last message. Never tokens, arguments or results.
+import type { Context } from 'hono';
+import type { McpEnv } from './middleware.ts';
 import type { RequestNotes } from './request-notes.ts';
 
 export interface RequestLogEntry {
@@ -53,21 +55,38 @@ function entryOf(notes: RequestNotes, response: Response, durationMs: number): R
 
 type PostHandler<P> = (request: Request, platform: P & { notes?: RequestNotes }) => Promise<Response>;
 
-/** `handle` with one log entry per request, written once the response (or its stream) ends. */
+/** Writes the entry once the response (or its stream) ends. */
+function record(log: RequestLogger, notes: RequestNotes, response: Response, started: number): void {
+  const write = () => {
+    try {
+      log(entryOf(notes, response, performance.now() - started));
+    } catch {
+      // A logger that throws loses its line; it must not fail a request that was answered.
+    }
+  };
+  if (notes.finished) void notes.finished.then(write, write);
+  else write();
+}
+
+/** `handle` with one log entry per request. */
 export function withRequestLog<P extends object>(handle: PostHandler<P>, log: RequestLogger): (request: Request, platform: P) => Promise<Response> {
   return async (request, platform) => {
     const started = performance.now();
     const notes: RequestNotes = {};
     const response = await handle(request, { ...platform, notes });
-    const write = () => {
-      try {
-        log(entryOf(notes, response, performance.now() - started));
-      } catch {
-        // A logger that throws loses its line; it must not fail a request that was answered.
-      }
-    };
-    if (notes.finished) void notes.finished.then(write, write);
-    else write();
+    record(log, notes, response, started);
+    return response;
+  };
+}
+
+/** For the Hono handler (`mcp()`): the notes ride on the context (`mcpNotes`), where the MCP handler fills them in. */
+export function withContextLog<C extends Context<McpEnv>>(handle: (c: C) => Response | Promise<Response>, log: RequestLogger): (c: C) => Promise<Response> {
+  return async (c) => {
+    const started = performance.now();
+    const notes: RequestNotes = {};
+    c.set('mcpNotes', notes);
+    const response = await handle(c);
+    record(log, notes, response, started);
     return response;
   };
 }

@@ -7,7 +7,6 @@ const JSONL: ResponseMode = { framing: 'jsonl', contentType: 'application/jsonl'
 
 const note = { jsonrpc: '2.0' as const, method: 'notifications/progress', params: { progressToken: 't', progress: 1 } };
 const result = { jsonrpc: '2.0' as const, id: 1, result: {} };
-const noCancel = { abort() {} };
 const limits = (keepAliveMs: number, maxBufferedBytes = 1024 * 1024) => ({ keepAliveMs, maxBufferedBytes });
 
 async function textOf(writer: StreamWriter): Promise<string> {
@@ -20,13 +19,13 @@ afterEach(() => {
 
 describe('StreamWriter.until', () => {
   it("gives done's value when nothing was sent", async () => {
-    const writer = new StreamWriter(SSE, limits(0), noCancel);
+    const writer = new StreamWriter(SSE, limits(0));
     await expect(writer.until(Promise.resolve(result))).resolves.toBe(result);
     expect(writer.isOpen).toBe(false);
   });
 
   it('gives undefined at the first message, while the call still runs', async () => {
-    const writer = new StreamWriter(JSONL, limits(0), noCancel);
+    const writer = new StreamWriter(JSONL, limits(0));
     const first = writer.until(new Promise(() => {}));
     writer.send(note);
     await expect(first).resolves.toBeUndefined();
@@ -35,7 +34,7 @@ describe('StreamWriter.until', () => {
   });
 
   it('gives undefined when a message went out before it was asked', async () => {
-    const writer = new StreamWriter(SSE, limits(0), noCancel);
+    const writer = new StreamWriter(SSE, limits(0));
     writer.send(note);
     await expect(writer.until(Promise.resolve(result))).resolves.toBeUndefined();
   });
@@ -44,7 +43,7 @@ describe('StreamWriter.until', () => {
 describe('StreamWriter keep-alive', () => {
   it('opens a silent SSE call with a comment once keepAliveMs pass', async () => {
     vi.useFakeTimers();
-    const writer = new StreamWriter(SSE, limits(1000), noCancel);
+    const writer = new StreamWriter(SSE, limits(1000));
     const first = writer.until(new Promise(() => {}));
     vi.advanceTimersByTime(1000);
     await expect(first).resolves.toBeUndefined();
@@ -54,7 +53,7 @@ describe('StreamWriter keep-alive', () => {
 
   it('sends nothing once closed', () => {
     vi.useFakeTimers();
-    const writer = new StreamWriter(SSE, limits(1000), noCancel);
+    const writer = new StreamWriter(SSE, limits(1000));
     writer.close();
     vi.advanceTimersByTime(5000);
     writer.send(note);
@@ -63,9 +62,9 @@ describe('StreamWriter keep-alive', () => {
   });
 });
 
-it('aborts its cancellation when the client closes the stream', async () => {
-  const cancellation = new AbortController();
-  const writer = new StreamWriter(SSE, limits(0), cancellation);
+it('aborts its closed signal when the client closes the stream', async () => {
+  const writer = new StreamWriter(SSE, limits(0));
+  const cancellation = { signal: writer.closed };
   writer.send(note);
   await writer.readable.cancel(new Error('gone'));
   expect(cancellation.signal.aborted).toBe(true);
@@ -77,7 +76,7 @@ describe('StreamWriter with a client that reads slowly', () => {
   const pieceBytes = new TextEncoder().encode(`${JSON.stringify(piece(1))}\n`).byteLength;
 
   it('asks producers to wait once half of maxBufferedBytes is unread, and lets them go when the client reads', async () => {
-    const writer = new StreamWriter(JSONL, limits(0, 4 * pieceBytes), noCancel);
+    const writer = new StreamWriter(JSONL, limits(0, 4 * pieceBytes));
     writer.send(piece(1));
     expect(writer.ready()).toBeUndefined();
     writer.send(piece(2));
@@ -94,8 +93,8 @@ describe('StreamWriter with a client that reads slowly', () => {
   });
 
   it('lets waiting producers go when the client closes the stream', async () => {
-    const cancellation = new AbortController();
-    const writer = new StreamWriter(SSE, limits(0, 2), cancellation);
+    const writer = new StreamWriter(SSE, limits(0, 2));
+    const cancellation = { signal: writer.closed };
     writer.send(note);
     const waiting = writer.ready();
     expect(waiting).toBeInstanceOf(Promise);
@@ -105,9 +104,9 @@ describe('StreamWriter with a client that reads slowly', () => {
   });
 
   it('holds no more than maxBufferedBytes and one message for a reader that never reads, then ends with an error saying why', async () => {
-    const cancellation = new AbortController();
     const max = 10 * pieceBytes + 5;
-    const writer = new StreamWriter(JSONL, limits(0, max), cancellation);
+    const writer = new StreamWriter(JSONL, limits(0, max));
+    const cancellation = { signal: writer.closed };
     for (let n = 1; n <= 1000; n++) writer.send(piece(n));
     expect(cancellation.signal.aborted).toBe(true);
     expect((cancellation.signal.reason as Error).message).toMatch(/read too slowly/);
@@ -122,7 +121,7 @@ describe('StreamWriter with a client that reads slowly', () => {
 
   it('sends no keep-alive behind unread data', async () => {
     vi.useFakeTimers();
-    const writer = new StreamWriter(SSE, limits(1000), noCancel);
+    const writer = new StreamWriter(SSE, limits(1000));
     writer.send(note);
     vi.advanceTimersByTime(10_000);
     writer.finish(result);

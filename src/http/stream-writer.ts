@@ -42,7 +42,7 @@ export class StreamWriter implements Outbox {
   // Most calls answer with plain JSON: the stream is only built once a message needs it.
   #readable: ReadableStream<Uint8Array> | undefined;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
-  readonly #cancellation: { abort(reason: unknown): void };
+  #closedBy: AbortController | undefined;
   #open = false;
   #closed = false;
   #overflowed = false;
@@ -55,13 +55,11 @@ export class StreamWriter implements Outbox {
   readonly #maxBuffered: number;
   readonly #highWater: number;
 
-  /** `cancellation` is aborted when the client closes the stream: 2026-07-28 treats that as cancellation. */
-  constructor(mode: ResponseMode, limits: StreamLimits, cancellation: { abort(reason: unknown): void }) {
+  constructor(mode: ResponseMode, limits: StreamLimits) {
     this.#mode = mode;
     this.#keepAliveMs = limits.keepAliveMs;
     this.#maxBuffered = limits.maxBufferedBytes;
     this.#highWater = Math.max(1, Math.min(PACING_BYTES, Math.floor(limits.maxBufferedBytes / 2)));
-    this.#cancellation = cancellation;
     // An SSE call silent this long opens its stream with a comment, so proxies and load balancers
     // with idle timeouts (nginx, ALB: 60 s) do not cut a long call that has said nothing.
     if (mode.framing === 'sse' && this.#keepAliveMs > 0) {
@@ -83,11 +81,23 @@ export class StreamWriter implements Outbox {
         pull: () => this.#wake(),
         cancel: (reason) => {
           this.#stop();
-          this.#cancellation.abort(reason ?? new Error('client closed the stream'));
+          this.#end(reason ?? new Error('client closed the stream'));
         },
       },
       { highWaterMark: this.#highWater, size: (chunk) => chunk.byteLength },
     ));
+  }
+
+  /**
+   * Aborts when the stream ends before its answer: the client closed it (2026-07-28 treats that as
+   * cancellation) or read too slowly. Whoever owns the call follows it; the writer knows no call.
+   */
+  get closed(): AbortSignal {
+    return (this.#closedBy ??= new AbortController()).signal;
+  }
+
+  #end(reason: unknown): void {
+    (this.#closedBy ??= new AbortController()).abort(reason);
   }
 
   get isOpen(): boolean {
@@ -151,7 +161,7 @@ export class StreamWriter implements Outbox {
     this.#overflowed = true;
     clearInterval(this.#keepAlive);
     this.#wake();
-    this.#cancellation.abort(new Error(`The client read too slowly: more than ${this.#maxBuffered} bytes of the response waited unread.`));
+    this.#end(new Error(`The client read too slowly: more than ${this.#maxBuffered} bytes of the response waited unread.`));
   }
 
   #enqueue(chunk: Uint8Array): void {

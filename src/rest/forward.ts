@@ -4,7 +4,6 @@
 // face is an in-process client of the endpoint, so it mirrors values into headers as a client must.
 import { encodeHeaderValue } from '../client/header-values.ts';
 import { paramHeaders } from '../client/tool-headers.ts';
-import { endsAtDeadline, hasDeadline } from '../http/deadline.ts';
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import { MODERN_VERSION, MetaKey } from '../protocol/revisions.ts';
@@ -52,8 +51,7 @@ export function endpointRequest(original: Request, path: string, forward: Forwar
   headers.set('mcp-protocol-version', MODERN_VERSION);
   for (const [name, value] of Object.entries(forward.mirror)) headers.set(name, value);
   if (contentType) headers.set('content-type', contentType);
-  const request = new Request(new URL(path, original.url), { method: 'POST', headers, body: forward.body, signal: original.signal });
-  return hasDeadline(original) ? endsAtDeadline(request) : request;
+  return new Request(new URL(path, original.url), { method: 'POST', headers, body: forward.body, signal: original.signal });
 }
 
 /** The JSON-RPC response in an endpoint answer; undefined for any other body (e.g. a custom auth gate's). */

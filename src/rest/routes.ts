@@ -4,11 +4,12 @@
 // Origin checks, Content-Type, body size, auth, scopes, limits and the time limit are the
 // endpoint's own, in the endpoint's order; the JSON-RPC answer is then read back as REST.
 import { Hono } from 'hono/tiny';
-import { waitUntilOf } from '../http/app.ts';
+import type { Context } from 'hono';
+import { deadlineOf, waitUntilOf } from '../http/app.ts';
 import { readBody } from '../http/checks.ts';
-import { preflight, withCors } from '../http/cors.ts';
 import { DEFAULT_MAX_BODY } from '../http/handler.ts';
 import type { Platform } from '../http/handler.ts';
+import { mcpCors, mcpGuard } from '../http/middleware.ts';
 import type { McpEndpoint } from '../http/options.ts';
 import { withRequestLog } from '../http/request-log.ts';
 import { ErrorCode, isJsonObject } from '../protocol/jsonrpc.ts';
@@ -138,14 +139,17 @@ export function restRoutes(base: string, endpoint: McpEndpoint): Hono {
 
   const call = endpoint.log ? withRequestLog(callTool, endpoint.log) : callTool;
   const document = endpoint.log ? withRequestLog(describe, endpoint.log) : describe;
-  const cors = (request: Request, response: Response) => withCors(request, response, options.allowedOrigins);
+  const platformOf = (c: Context) => ({ waitUntil: waitUntilOf(c), deadline: deadlineOf(c) });
+  // The endpoint's own middleware: the same CORS answers, and preflights refused for a bad Host or Origin.
+  const guard = mcpGuard(options);
+  const cors = mcpCors(options);
   const app = new Hono();
-  app.post(toolPath, async (c) => cors(c.req.raw, await call(c.req.raw, { name: c.req.param('name') ?? '', waitUntil: waitUntilOf(c) })));
-  app.get(documentPath, async (c) => cors(c.req.raw, await document(c.req.raw, { waitUntil: waitUntilOf(c) })));
-  app.options(toolPath, (c) => preflight(c.req.raw, 'POST, OPTIONS', options.allowedHosts, options.allowedOrigins));
-  app.options(documentPath, (c) => preflight(c.req.raw, 'GET, OPTIONS', options.allowedHosts, options.allowedOrigins));
-  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], toolPath, (c) =>
-    cors(c.req.raw, problem(405, `${c.req.method} is not served here: POST the tool's arguments as a JSON object.`, {}, new Headers({ Allow: 'POST, OPTIONS' }))),
+  app.post(toolPath, cors, (c) => call(c.req.raw, { name: c.req.param('name') ?? '', ...platformOf(c) }));
+  app.get(documentPath, cors, (c) => document(c.req.raw, platformOf(c)));
+  app.options(toolPath, guard, cors);
+  app.options(documentPath, guard, mcpCors(options, ['GET', 'OPTIONS']));
+  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], toolPath, cors, (c) =>
+    problem(405, `${c.req.method} is not served here: POST the tool's arguments as a JSON object.`, {}, new Headers({ Allow: 'POST, OPTIONS' })),
   );
   return app;
 }

@@ -81,7 +81,7 @@ server.registerTool('echo', { inputSchema: jsonSchema<{ text: string }>({ type: 
 }));
 const app = new Hono();
 app.get('/', (c) => c.text('home'));
-app.route('/', mcpRoutes(server));
+app.route('/mcp', mcpRoutes(server));
 const running = await serve(app, { port: 0, handleSignals: false });
 const client = createClient(\`\${running.url}/mcp\`);
 const result = await client.callTool('echo', { text: 'hi' });
