@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { McpServer } from '../server/server.ts';
+import { createMcpApp } from './app.ts';
 import { createPostHandler } from './handler.ts';
 
 const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] });
@@ -58,4 +59,40 @@ it('streams a notification sent before the handler first awaits, then the result
   expect(response.headers.get('content-type')).toBe('application/jsonl');
   const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
   expect(lines.map((m) => m.method ?? m.result.content[0].text)).toEqual(['notifications/progress', 'done']);
+});
+
+describe("the host's deadline (the mcpDeadline binding)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A tool that never finishes and never looks at its signal: only the time limit can answer. */
+  function stuckServer(): McpServer {
+    const server = new McpServer({ name: 's', version: '1' });
+    server.registerTool('stuck', {}, () => new Promise(() => {}));
+    return server;
+  }
+
+  /** Resolves `answer` once `ms` of fake time passed, or reports it still pending. */
+  async function afterMs(answer: Promise<Response>, ms: number): Promise<Response | 'pending'> {
+    let settled: Response | undefined;
+    void answer.then((response) => (settled = response));
+    await vi.advanceTimersByTimeAsync(ms);
+    return settled ?? 'pending';
+  }
+
+  it.each([
+    ['the deadline, before timeoutMs', { timeoutMs: 60_000 }, 1_000, 1_000],
+    ['timeoutMs, before the deadline', { timeoutMs: 500 }, 10_000, 500],
+    ['the deadline, with no timeoutMs', {}, 2_000, 2_000],
+  ])('ends a call at %s with a timeout error', async (_, options, deadlineInMs, endsAtMs) => {
+    vi.useFakeTimers();
+    const app = createMcpApp(stuckServer(), { ...options, log: false });
+    const answer = Promise.resolve(app.fetch(call('stuck', new AbortController().signal), { mcpDeadline: Date.now() + deadlineInMs }));
+    expect(await afterMs(answer, endsAtMs - 1)).toBe('pending');
+    const response = await afterMs(answer, 1);
+    expect(response).toBeInstanceOf(Response);
+    const body = await (response as Response).json();
+    expect(body.error).toMatchObject({ code: -32603, message: expect.stringMatching(/^Request timed out/) });
+  });
 });
