@@ -1,6 +1,7 @@
-// The MCP endpoint's Hono middleware, in the order the endpoint runs it: the host/origin guard
-// (DNS-rebinding protection, and the 403 the spec asks for an invalid Origin), CORS for browser
-// clients (hono/cors), auth (verifies the caller and puts it on the context as `principal`).
+// The MCP endpoint's Hono middleware, in the order a POST meets it: CORS for browser clients
+// (hono/cors, so even a refusal is readable), the host/origin guard (DNS-rebinding protection, and
+// the 403 the spec asks for an invalid Origin), auth (verifies the caller and puts it on the
+// context as `principal`). A preflight meets the guard first: a refused one gets no CORS answer.
 // Compose them with your own around the MCP handler, or take the whole chain from `mcp()`.
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';

@@ -7,7 +7,7 @@ import type { Platform } from './request-context.ts';
 import type { RequestLogger } from './request-log.ts';
 
 export interface McpHttpOptions {
-  /** Path of the MCP endpoint. Default "/mcp". */
+  /** Path of the MCP endpoint for `createMcpApp`. Default "/mcp". `mcp()` and `mcpRoutes()` serve where you mount them. */
   path?: string;
   /**
    * Host names this endpoint answers (DNS-rebinding protection): `mcp.example.com` allows it on any
@@ -35,7 +35,11 @@ export interface McpHttpOptions {
    * with an error saying the client read too slowly, and its call is cancelled.
    */
   maxBufferedBytes?: number;
-  /** Verifies every request (e.g. `createBearerAuth` from `stateless-mcp/auth`, or your own). */
+  /**
+   * Verifies every request (e.g. `createBearerAuth` from `stateless-mcp/auth`, or your own), as
+   * middleware that puts the caller on the Hono context (`c.var.principal`). `createMcpApp` also
+   * serves the gate's RFC 9728 metadata; beside `mcpRoutes()`, mount `protectedResourceMetadata()`.
+   */
   auth?: HttpAuth;
   /**
    * One line per POST on the console (`mcp 2026-07-28 tools/call echo 200 json 1.4ms`), or each
@@ -49,8 +53,8 @@ export interface McpHttpOptions {
    */
   rateLimit?: RateLimits;
   /**
-   * The tools as plain HTTP routes beside the endpoint, with an OpenAPI document: `rest()` from
-   * `stateless-mcp` (`POST /tools/<name>`, `GET /openapi.json`). Off by default.
+   * For `createMcpApp`: the tools as plain HTTP routes beside the endpoint, with an OpenAPI
+   * document: `rest()` from `stateless-mcp` (`POST /tools/<name>`, `GET /openapi.json`). Off by default.
    */
   rest?: RestFace;
 }
