@@ -3,6 +3,7 @@
 // defaults (a body that never finishes would otherwise hold its connection for 300 s) and a
 // graceful shutdown. Listening errors reject with a message a person can act on.
 import { createAdaptorServer } from '@hono/node-server';
+import process from 'node:process';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';
