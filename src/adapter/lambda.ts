@@ -55,7 +55,7 @@ export function handle(app: FetchApp, options: LambdaOptions = {}) {
  * @example
  * export const handler = streamHandle(createMcpApp(server));
  */
-export function streamHandle(app: FetchApp, options: LambdaOptions = {}) {
+export function streamHandle(app: FetchApp, options: LambdaOptions = {}): ReturnType<typeof streamHandleWithHono> {
   if (typeof awslambda === 'undefined') {
     throw new TypeError('streamHandle needs the `awslambda` global of the AWS Lambda Node.js runtime (or aws-lambda-ric); use handle() elsewhere.');
   }
