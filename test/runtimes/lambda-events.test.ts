@@ -112,7 +112,7 @@ describe('the Lambda deadline', () => {
     expect(await deadlineSeen(500)).toEqual([1_000_000]);
   });
 
-  it('ends a call before the invocation deadline with a timeout error, instead of Lambda killing it', async () => {
+  it('ends a call before the invocation deadline with a timeout error, instead of Lambda killing it', { timeout: 10_000 }, async () => {
     const server = createServer({ name: 'deadline', version: '1.0.0' });
     server.registerTool('wait_for_abort', { inputSchema: jsonSchema({ type: 'object', properties: {} }) }, (_args, ctx) =>
       new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ content: [{ type: 'text', text: 'stopped' }] }))),
