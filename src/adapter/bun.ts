@@ -1,5 +1,6 @@
 // `stateless-mcp/bun`: serve an app (a Hono app, e.g. `createMcpApp(server)`) with `Bun.serve`.
 // Bound to loopback (the default), only loopback Host names are answered.
+// The adapter shape, as for every host we start: `serve(app, options)` takes the finished app (listen.ts).
 import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';
 import type { FetchApp, ServeOptions } from './listen.ts';
 

@@ -1,6 +1,7 @@
 // `stateless-mcp/deno`: serve an app (a Hono app, e.g. `createMcpApp(server)`) with `Deno.serve`.
 // Bound to loopback (the default), only loopback Host names are answered. On Deno Deploy,
 // `export default app` is enough: Deploy calls its `fetch`.
+// The adapter shape, as for every host we start: `serve(app, options)` takes the finished app (listen.ts).
 import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';
 import type { FetchApp, ServeOptions } from './listen.ts';
 

@@ -1,19 +1,19 @@
 // Express entry: the MCP app as an Express request handler, for apps that already run Express.
 // @hono/node-server's request listener converts req/res (streaming, drain, disconnect → abort).
+// The adapter shape, as for every host that calls us per request: `handle(app)` takes the finished
+// app and returns what the host expects (Hono's own idiom, so there is one rule to learn).
 import { getRequestListener } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { Buffer } from 'node:buffer';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FetchApp } from './listen.ts';
 
-/** The little of Express's `req` used here; the core type-check has no Node or Express types. */
-interface ExpressRequest {
-  url?: string;
+/** Express's `req` as far as used here: Node's request, with what Express and its body parsers add. */
+interface ExpressRequest extends IncomingMessage {
   originalUrl?: string;
   body?: unknown;
+  /** Where @hono/node-server reads a body already consumed, as a Buffer only. */
   rawBody?: unknown;
-  readableEnded?: boolean;
 }
-
-// Node's Buffer, reached without Node types: @hono/node-server reads a consumed body from `rawBody` only as a Buffer.
-const NodeBuffer = (globalThis as unknown as { Buffer: { from(text: string): Uint8Array } }).Buffer;
 
 /**
  * An Express handler serving the MCP app: `expressApp.all('/mcp', handle(mcpApp))`, or
@@ -24,16 +24,16 @@ const NodeBuffer = (globalThis as unknown as { Buffer: { from(text: string): Uin
  * app.use(express.json());
  * app.all('/mcp', handle(createMcpApp(server)));
  */
-export function handle(app: Hono) {
-  const listener = getRequestListener(app.fetch);
-  return (req: ExpressRequest, res: unknown): Promise<void> => {
+export function handle(app: FetchApp) {
+  const listener = getRequestListener((request, env) => app.fetch(request, env));
+  return (req: ExpressRequest, res: ServerResponse): Promise<void> => {
     // `app.use('/mcp', …)` strips the mount path from req.url; the MCP app routes on the full path.
     if (req.originalUrl !== undefined) req.url = req.originalUrl;
     // A body parser that ran first consumed the stream: hand over what it kept. express.json()
     // kept only the parsed value, and JSON-RPC means the same values once re-encoded.
     if (req.readableEnded && req.body !== undefined && req.rawBody === undefined) {
-      req.rawBody = req.body instanceof Uint8Array ? req.body : NodeBuffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+      req.rawBody = req.body instanceof Uint8Array ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
     }
-    return listener(req as never, res as never);
+    return listener(req, res);
   };
 }

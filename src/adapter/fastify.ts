@@ -1,13 +1,16 @@
 // Fastify entry: the MCP app as a Fastify plugin, for apps that already run Fastify.
 // @hono/node-server's request listener converts the raw req/res (streaming, drain, disconnect → abort).
+// The adapter shape, as for every host that calls us per request: `handle(app, options?)` takes the
+// finished app and returns what the host expects (Hono's own idiom, so there is one rule to learn).
 import { getRequestListener } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FetchApp } from './listen.ts';
 
-/** The little of a Fastify instance used here; the core type-check has no Node or Fastify types. */
+/** The little of a Fastify instance used here, so the package needs no Fastify types. */
 interface FastifyScope {
   removeAllContentTypeParsers(): void;
   addContentTypeParser(type: string, parser: (request: unknown, payload: unknown, done: (error: Error | null, body?: unknown) => void) => void): void;
-  all(path: string, handler: (request: { raw: unknown }, reply: { raw: unknown; hijack(): void }) => Promise<void>): unknown;
+  all(path: string, handler: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }) => Promise<void>): unknown;
 }
 
 /**
@@ -18,8 +21,8 @@ interface FastifyScope {
  * @example
  * await fastify.register(handle(createMcpApp(server)));
  */
-export function handle(app: Hono, { path = '/mcp' }: { path?: string } = {}) {
-  const listener = getRequestListener(app.fetch);
+export function handle(app: FetchApp, { path = '/mcp' }: { path?: string } = {}) {
+  const listener = getRequestListener((request, env) => app.fetch(request, env));
   return async function mcp(fastify: FastifyScope): Promise<void> {
     // Encapsulated: these parsers apply to this plugin's route only.
     fastify.removeAllContentTypeParsers();
@@ -27,7 +30,7 @@ export function handle(app: Hono, { path = '/mcp' }: { path?: string } = {}) {
     fastify.all(path, (request, reply) => {
       // The listener writes the response (and streams it); Fastify must not send one too.
       reply.hijack();
-      return listener(request.raw as never, reply.raw as never);
+      return listener(request.raw, reply.raw);
     });
   };
 }

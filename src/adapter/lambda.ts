@@ -1,18 +1,21 @@
 // AWS Lambda entry: Hono's own adapter (`hono/aws-lambda`: API Gateway REST v1 and HTTP API v2
 // events, ALB, Function URLs), plus the two things MCP needs that it lacks: stream bodies sent as
-// text, and an end to each call before Lambda's own deadline cuts it off.
-import type { Hono } from 'hono';
+// text, and the invocation's deadline handed to the app, so a call ends before Lambda cuts it off.
+// The adapter shape, as for every host that calls us per request: `handle(app, options?)` takes the
+// finished app and returns the host's handler (Hono's own idiom, so there is one rule to learn).
+import { Hono } from 'hono/tiny';
 import { defaultIsContentTypeBinary, handle as handleWithHono, streamHandle as streamHandleWithHono } from 'hono/aws-lambda';
-import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
+import type { LambdaContext } from 'hono/aws-lambda';
+import type { FetchApp } from './listen.ts';
 
 // The global that Lambda's Node.js runtime (and aws-lambda-ric) installs before loading a handler.
-declare const awslambda: { streamifyResponse<T extends Function>(handler: T, options?: { highWaterMark?: number }): T } | undefined;
+declare const awslambda: object | undefined;
 
 export interface LambdaOptions {
   /**
-   * How long before the invocation's deadline (`context.getRemainingTimeInMillis()`) the request's
-   * signal aborts, in ms. The handler then answers with its timeout error while Lambda still
-   * delivers it, instead of the function being killed mid-stream. Default 1000.
+   * How long before the invocation's deadline (`context.getRemainingTimeInMillis()`) a call must
+   * end, in ms. The handler then answers with its timeout error while Lambda still delivers it,
+   * instead of the function being killed mid-stream. Default 1000.
    */
   deadlineMarginMs?: number;
 }
@@ -40,16 +43,8 @@ export function isContentTypeBinary(contentType: string): boolean {
  * @example
  * export const handler = handle(createMcpApp(server));
  */
-export function handle(app: Hono, options: LambdaOptions = {}) {
-  const deadlines = new Deadlines(app, options);
-  const handler = handleWithHono(deadlines.app, { isContentTypeBinary });
-  return async (event: LambdaEvent, context: LambdaContext) => {
-    try {
-      return await handler(event, context);
-    } finally {
-      deadlines.settle(context);
-    }
-  };
+export function handle(app: FetchApp, options: LambdaOptions = {}) {
+  return handleWithHono(withDeadline(app, options), { isContentTypeBinary });
 }
 
 /**
@@ -60,51 +55,21 @@ export function handle(app: Hono, options: LambdaOptions = {}) {
  * @example
  * export const handler = streamHandle(createMcpApp(server));
  */
-export function streamHandle(app: Hono, options: LambdaOptions = {}) {
+export function streamHandle(app: FetchApp, options: LambdaOptions = {}): ReturnType<typeof streamHandleWithHono> {
   if (typeof awslambda === 'undefined') {
     throw new TypeError('streamHandle needs the `awslambda` global of the AWS Lambda Node.js runtime (or aws-lambda-ric); use handle() elsewhere.');
   }
-  const deadlines = new Deadlines(app, options);
-  // Hono's streamHandle is itself a streamified handler; wrapping it lets the timer end with the stream.
-  const handler = streamHandleWithHono(deadlines.app) as unknown as StreamingHandler;
-  return awslambda.streamifyResponse(async (event: LambdaEvent, responseStream: unknown, context: LambdaContext) => {
-    try {
-      await handler(event, responseStream, context);
-    } finally {
-      deadlines.settle(context);
-    }
-  });
+  return streamHandleWithHono(withDeadline(app, options));
 }
 
-type StreamingHandler = (event: LambdaEvent, responseStream: unknown, context: LambdaContext) => Promise<void>;
-
-/** Aborts each invocation's request `deadlineMarginMs` before Lambda's deadline, until the invocation settles. */
-class Deadlines {
-  readonly app: Hono;
-  #running = new WeakMap<LambdaContext, { timer: ReturnType<typeof setTimeout>; request: Request }>();
-
-  constructor(app: Hono, { deadlineMarginMs = 1_000 }: LambdaOptions) {
-    const fetch = (request: Request, env: LambdaBindings) => {
-      const context = env.lambdaContext ?? env.context;
-      if (!context) return app.fetch(request, env);
-      const controller = new AbortController();
-      const deadlined = new Request(request, { signal: controller.signal });
-      // A timeout reason makes the handler answer "Request timed out" rather than "cancelled".
-      const abort = () => controller.abort(new DOMException('The Lambda invocation is about to reach its deadline.', 'TimeoutError'));
-      const timer = setTimeout(abort, Math.max(0, context.getRemainingTimeInMillis() - deadlineMarginMs));
-      // Held until the invocation settles: the Request follows `controller` through a weak
-      // reference only, and a collected Request would never pass the abort on.
-      this.#running.set(context, { timer, request: deadlined });
-      // The handler bounds the call by this deadline itself (the `mcpDeadline` binding).
-      return app.fetch(deadlined, { ...env, mcpDeadline: Date.now() + context.getRemainingTimeInMillis() - deadlineMarginMs });
-    };
-    // Hono's adapters call nothing on the app but `fetch`.
-    this.app = { fetch } as unknown as Hono;
-  }
-
-  settle(context: LambdaContext): void {
-    const running = this.#running.get(context);
-    if (running) clearTimeout(running.timer);
-    this.#running.delete(context);
-  }
+/**
+ * `app` as Hono's Lambda adapters take it, with the invocation's deadline (epoch ms, less the
+ * margin) passed on as the `mcpDeadline` binding: the MCP endpoint ends the call by then.
+ */
+function withDeadline(app: FetchApp, { deadlineMarginMs = 1_000 }: LambdaOptions): Hono<{ Bindings: LambdaBindings }> {
+  return new Hono<{ Bindings: LambdaBindings }>().all('*', (c) => {
+    const context = c.env.lambdaContext ?? c.env.context;
+    if (!context) return app.fetch(c.req.raw, c.env);
+    return app.fetch(c.req.raw, { ...c.env, mcpDeadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - deadlineMarginMs) });
+  });
 }

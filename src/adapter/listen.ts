@@ -1,3 +1,10 @@
+// One adapter shape for every host: each adapter takes the finished app (a Hono app, or anything
+// with its `fetch`), never a server or an app factory, and returns what its host expects:
+// `serve(app, options)` where we start the server (Node, Bun, Deno), `handle(app, options?)` where
+// the host calls us per request (Next.js, Lambda, Express, Fastify), and on Workers and Deno Deploy
+// the app itself is the default export (`export default app`). It is Hono's own adapter idiom
+// (@hono/node-server, hono/aws-lambda, hono/vercel), so users learn one rule.
+//
 // What every `serve(app, options)` adapter shares: the app it takes, the options every runtime
 // has, the address it announces, and what a server bound to loopback answers: only requests
 // addressed to a loopback name. A page on any website can make a browser send requests to

@@ -1,40 +1,36 @@
-// Next.js App Router entry: route handlers for one MCP endpoint, the same under
+// Next.js App Router entry: route handlers that hand each request to the app, the same under
 // `runtime = 'nodejs'` and `runtime = 'edge'` (Web Request in, Web Response out, no Node APIs).
-import { Hono } from 'hono/tiny';
-import { mcpRoutes } from '../http/app.ts';
-import type { McpHttpOptions } from '../http/options.ts';
-import type { McpServer } from '../server/server.ts';
+// The adapter shape, as for every host that calls us per request: `handle(app)` takes the finished
+// app and returns what the host expects, here the route file's exports (Hono's own idiom, as
+// hono/vercel, so there is one rule to learn). As with hono/vercel, the app routes on the path Next
+// received: serve it where the route file is (`app/mcp/route.ts` → `/mcp`, the default path).
+import type { FetchApp } from './listen.ts';
 
 export type NextRouteHandler = (request: Request) => Promise<Response>;
 
+/** Every method a route file may export: the app answers each one, 405 included. */
 export interface NextHandlers {
   GET: NextRouteHandler;
+  HEAD: NextRouteHandler;
   POST: NextRouteHandler;
+  PUT: NextRouteHandler;
+  PATCH: NextRouteHandler;
   DELETE: NextRouteHandler;
   OPTIONS: NextRouteHandler;
 }
 
-/** The route's own path, whatever it is: Next has already chosen this file for the request. */
-const ENDPOINT = '/mcp';
-
 /**
- * Route handlers serving `server` at the path of the route file they are exported from
- * (`app/mcp/route.ts` → `/mcp`, `app/edge/mcp/route.ts` → `/edge/mcp`, under any `basePath`).
- * `path` in `options` is ignored: the file's location is the one place the path is written.
+ * Route handlers serving `app`; responses stream as the app writes them.
  *
  * @example
  * // app/mcp/route.ts
  * export const runtime = 'nodejs'; // or 'edge'
- * export const { GET, POST, DELETE, OPTIONS } = createNextHandler(server, { allowedHosts: ['mcp.example.com'] });
+ * export const { GET, POST, DELETE, OPTIONS } = handle(createMcpApp(server, { allowedHosts: ['mcp.example.com'] }));
  */
-export function createNextHandler(server: McpServer, options: Omit<McpHttpOptions, 'path'> = {}): NextHandlers {
+export function handle(app: FetchApp): NextHandlers {
   provideAbortSignalAny();
-  // Route every request to the endpoint instead of matching URLs again: a path written here
-  // would have to repeat the file's location, basePath and any dynamic segments.
-  const app = new Hono({ getPath: () => ENDPOINT });
-  app.route(ENDPOINT, mcpRoutes(server, options));
-  const handle: NextRouteHandler = async (request) => app.fetch(request);
-  return { GET: handle, POST: handle, DELETE: handle, OPTIONS: handle };
+  const route: NextRouteHandler = async (request) => app.fetch(request);
+  return { GET: route, HEAD: route, POST: route, PUT: route, PATCH: route, DELETE: route, OPTIONS: route };
 }
 
 /**

@@ -2,7 +2,9 @@
 // server through @hono/node-server, with limits fit for the open internet instead of Node's
 // defaults (a body that never finishes would otherwise hold its connection for 300 s) and a
 // graceful shutdown. Listening errors reject with a message a person can act on.
+// The adapter shape, as for every host we start: `serve(app, options)` takes the finished app (listen.ts).
 import { createAdaptorServer } from '@hono/node-server';
+import process from 'node:process';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_HOSTNAME, DEFAULT_PORT, announce, guardLoopback } from './listen.ts';

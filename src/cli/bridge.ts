@@ -11,6 +11,7 @@ import { ErrorCode, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 import { isLogLevel } from '../protocol/revisions.ts';
 import type { LogLevel } from '../protocol/revisions.ts';
+import { checkedAnswer, completionParams, isCreateMessageResult, isElicitResult, isListRootsResult } from './desktop-messages.ts';
 import type { Io } from './host.ts';
 import { PeerError, StdioChannel } from './stdio-channel.ts';
 
@@ -56,7 +57,7 @@ class Bridge {
       request: (message) => void this.#answer(message),
       notification: (message) => this.#notification(message),
       // JSON-RPC 2.0: an error about a message whose id cannot be read carries id null.
-      invalid: (line, reason) => this.#channel.send({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.ParseError, message: `Parse error (${reason}): ${line.slice(0, 100)}` } } as never),
+      invalid: (line, reason) => this.#channel.send({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.ParseError, message: `Parse error (${reason}): ${line.slice(0, 100)}` } }),
     });
     this.#listen?.close();
     for (const controller of this.#inflight.values()) controller.abort();
@@ -66,11 +67,14 @@ class Bridge {
 
   /** The desktop's declared capabilities decide which remote input requests can be forwarded. */
   #handlers(): InputHandlers {
-    const ask = (method: string) => (params: unknown, context: { signal: AbortSignal }) => this.#channel.request(method, (params ?? {}) as JsonObject, context.signal);
+    const ask =
+      <T>(method: string, is: (answer: unknown) => answer is T, shape: string) =>
+      async (params: object, context: { signal: AbortSignal }): Promise<T> =>
+        checkedAnswer(method, await this.#channel.request(method, { ...params }, context.signal), is, shape);
     const handlers: InputHandlers = {};
-    if (this.#desktopCapabilities.elicitation) handlers.elicitation = ask('elicitation/create') as never;
-    if (this.#desktopCapabilities.sampling) handlers.sampling = ask('sampling/createMessage') as never;
-    if (this.#desktopCapabilities.roots) handlers.roots = (context) => this.#channel.request('roots/list', {}, context.signal) as never;
+    if (this.#desktopCapabilities.elicitation) handlers.elicitation = ask('elicitation/create', isElicitResult, '{ action: "accept" | "decline" | "cancel", content? }');
+    if (this.#desktopCapabilities.sampling) handlers.sampling = ask('sampling/createMessage', isCreateMessageResult, '{ role, content, model }');
+    if (this.#desktopCapabilities.roots) handlers.roots = (context) => ask('roots/list', isListRootsResult, '{ roots: [{ uri, name? }] }')({}, context);
     return handlers;
   }
 
@@ -164,8 +168,10 @@ class Bridge {
         return { ...(await this.#remoteClient.readResource(String(params.uri), call)) };
       case 'prompts/get':
         return { ...(await this.#remoteClient.getPrompt(String(params.name), (params.arguments ?? {}) as Record<string, string>, call)) };
-      case 'completion/complete':
-        return { ...(await this.#remoteClient.complete(params.ref as never, params.argument as never, { ...call, ...(params.context ? { context: params.context as never } : {}) })) };
+      case 'completion/complete': {
+        const { ref, argument, context } = completionParams(params);
+        return { ...(await this.#remoteClient.complete(ref, argument, { ...call, ...(context && { context }) })) };
+      }
       case 'logging/setLevel':
         if (!isLogLevel(params.level)) throw new McpClientError('PROTOCOL_ERROR', 'level must be an RFC 5424 level such as "info"', { rpcCode: ErrorCode.InvalidParams });
         this.#logLevel = params.level;

@@ -1,5 +1,5 @@
-// The little of Node's `process` the CLI uses, typed here so the package-free core type-check
-// (tsconfig.core.json, `types: []`) needs no @types/node. Deno and Bun provide the same global.
+// What a command touches of its host, as interfaces: main.ts hands in Node's `process`, tests
+// hand in their own streams, and the rest of the CLI type-checks without Node's types.
 
 export interface InputStream {
   isTTY?: boolean;
@@ -23,14 +23,6 @@ export interface Io {
   stdout: OutputStream;
   stderr: OutputStream;
 }
-
-export interface NodeProcess extends Io {
-  exitCode?: number | string | undefined;
-  exit(code?: number): never;
-  on(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
-}
-
-export const nodeProcess = (globalThis as unknown as { process: NodeProcess }).process;
 
 /** Reads a stream line by line, on demand: prompts and the stdio bridge share stdin this way. */
 export class LineReader {

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The `stateless-mcp` command: parses the command line, runs one command (or the stdio bridge,
 // or init) and exits with its code. `node --import tsx src/cli/main.ts …` runs it from source.
+import process from 'node:process';
 import { USAGE, UsageError, parseArgs } from './args.ts';
 import { runBridge } from './bridge.ts';
 import { ExitCode, clientOptionsFor, runCommand } from './commands.ts';
 import { nodeFiles } from './files.ts';
-import { nodeProcess } from './host.ts';
 import type { Files, Io } from './host.ts';
 import { runInit } from './init.ts';
 
@@ -27,13 +27,13 @@ export async function main(io: Io, files: Files): Promise<number> {
   return runCommand(invocation, io);
 }
 
-main(nodeProcess, nodeFiles).then(
+main(process, nodeFiles).then(
   (code) => {
     // exitCode, not exit(): stdout may still be draining into a pipe.
-    nodeProcess.exitCode = code;
+    process.exitCode = code;
   },
   (error: unknown) => {
-    nodeProcess.stderr.write(`stateless-mcp: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    nodeProcess.exitCode = ExitCode.Protocol;
+    process.stderr.write(`stateless-mcp: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = ExitCode.Protocol;
   },
 );

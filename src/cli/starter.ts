@@ -198,15 +198,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   );
 }
 `,
-    'app/mcp/route.ts': `// The MCP endpoint at /mcp (the path of this file).
-import { createNextHandler } from 'stateless-mcp/next';
+    'app/mcp/route.ts': `// The MCP endpoint at /mcp: the app's default path, and this file's.
+import { createMcpApp } from 'stateless-mcp';
+import { handle } from 'stateless-mcp/next';
 import { server } from '../../lib/server';
 
 export const runtime = 'nodejs'; // or 'edge'
 // Every call is a fresh POST: never prerender or cache this route.
 export const dynamic = 'force-dynamic';
 
-export const { GET, POST, DELETE, OPTIONS } = createNextHandler(server);
+export const { GET, POST, DELETE, OPTIONS } = handle(createMcpApp(server));
 `,
     'lib/server.ts': `import * as z from 'zod';
 import { createServer } from 'stateless-mcp';

@@ -1,9 +1,16 @@
 // Newline-delimited JSON-RPC over stdin/stdout (the MCP stdio transport): one message per line on
 // stdout and nothing else there; requests we send get their answers matched back by id.
 import { classifyMessage } from '../protocol/jsonrpc.ts';
-import type { JsonObject, JsonRpcId, JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcErrorObject, JsonRpcId, JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import type { InputStream, OutputStream } from './host.ts';
 import { LineReader } from './host.ts';
+
+/** JSON-RPC 2.0: the error answering a message whose id could not be read carries id null. */
+export interface UnidentifiedFailure {
+  jsonrpc: '2.0';
+  id: null;
+  error: JsonRpcErrorObject;
+}
 
 export interface ChannelHandlers {
   request(message: JsonRpcRequest): void;
@@ -32,7 +39,7 @@ export class StdioChannel {
     this.#out = out;
   }
 
-  send(message: JsonRpcMessage): void {
+  send(message: JsonRpcMessage | UnidentifiedFailure): void {
     this.#out.write(`${JSON.stringify(message)}\n`);
   }
 

@@ -1,5 +1,6 @@
 // `npm start`: the demo app on Node, configured from the environment (README: "Environment
 // variables").
+import process from 'node:process';
 import { serve } from '../adapter/node.ts';
 import { createDemoApp } from './app.ts';
 import { launch, listening } from './launch.ts';

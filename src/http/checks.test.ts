@@ -69,7 +69,13 @@ describe('checkOriginAndHost: allowedHosts', () => {
     [['localhost:3000'], 'localhost:3001', false],
     [['127.0.0.1'], '127.0.0.1:3000', true],
     [['::1'], '[::1]:3000', true],
+    // The official SDK's form for IPv6: the URL hostname, brackets kept.
+    [['[::1]'], '[::1]:3000', true],
+    [['[::1]'], '[::1]', true],
+    [['[::1]'], '[::2]:3000', false],
     [['[::1]:3000'], '[::1]:3000', true],
+    [['[::1]:3000'], '[::1]:3001', false],
+    [['localhost:3000'], 'localhost', false],
     [['mcp.example.com'], 'evil.example.com', false],
     [['mcp.example.com'], 'mcp.example.com.evil.net', false],
   ])('allowedHosts %j, Host %s: allowed %s', (allowed, host, ok) => {

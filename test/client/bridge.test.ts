@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CompleteResultSchema, ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -80,6 +80,11 @@ describe('stdio bridge ↔ stateless-mcp server (2026-07-28 remote)', () => {
     expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'Summarize:\n\nabc' });
     const completion = await session.desktop.complete({ ref: { type: 'ref/prompt', name: 'summarize' }, argument: { name: 'style', value: 'o' } });
     expect(completion.completion.values).toEqual(['one sentence']);
+  });
+
+  it('refuses completion/complete params of the wrong shape with InvalidParams, before the remote sees them', async () => {
+    const request = { method: 'completion/complete', params: { ref: { type: 'ref/prompt' }, argument: { name: 'style', value: 'o' } } } as const;
+    await expect(session.desktop.request(request, CompleteResultSchema)).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/ref must be/) });
   });
 
   it('relays progress for a streamed call under the desktop progress token', async () => {
