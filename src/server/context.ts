@@ -42,7 +42,7 @@ export interface HandlerContext {
   readonly clientInfo: Implementation | undefined;
   readonly headers: Headers;
   /** The verified caller, when an authentication layer runs in front. */
-  readonly auth: Principal | undefined;
+  readonly principal: Principal | undefined;
   /** Data stored with `setState` in an earlier round of this MRTR exchange. */
   readonly state: unknown;
   setState(data: unknown): void;
@@ -118,7 +118,7 @@ class Context implements HandlerContext {
   readonly clientCapabilities: ClientCapabilities | undefined;
   readonly clientInfo: Implementation | undefined;
   readonly headers: Headers;
-  readonly auth: Principal | undefined;
+  readonly principal: Principal | undefined;
   readonly state: unknown;
 
   constructor(sources: ContextSources) {
@@ -134,7 +134,7 @@ class Context implements HandlerContext {
     this.clientCapabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : env.session?.capabilities;
     this.clientInfo = env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : env.session?.clientInfo;
     this.headers = env.headers;
-    this.auth = env.principal;
+    this.principal = env.principal;
     this.state = sources.state;
   }
 
