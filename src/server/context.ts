@@ -14,6 +14,7 @@ import type {
   Implementation,
   ListRootsResult,
 } from '../protocol/types.ts';
+import type { Cancellation } from './cancellation.ts';
 import type { ClientRequestBroker } from './client-requests.ts';
 import { requireClientCapability } from './input-requests.ts';
 import type { InputMethod, InputRound } from './input-requests.ts';
@@ -82,8 +83,8 @@ export interface ContextSources {
   requestId: JsonRpcId;
   method: string;
   meta: Record<string, unknown>;
-  /** The handler's signal, made on first use. */
-  signal: () => AbortSignal;
+  /** Derives the handler's signal; undefined: the handler cannot outlive the request, and has its signal. */
+  cancellation: Cancellation | undefined;
   round: InputRound | undefined;
   broker: ClientRequestBroker;
   loggingEnabled: boolean;
@@ -139,7 +140,8 @@ class Context implements HandlerContext {
   }
 
   get signal(): AbortSignal {
-    return this.#sources.signal();
+    const { cancellation, env } = this.#sources;
+    return cancellation ? cancellation.signal : env.signal;
   }
 
   setState(data: unknown): void {
@@ -165,11 +167,11 @@ class Context implements HandlerContext {
   }
 
   elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult> {
-    return this.#ask('elicitation/create', params as unknown as Record<string, unknown>, key) as Promise<ElicitResult>;
+    return this.#ask('elicitation/create', { ...params }, key) as Promise<ElicitResult>;
   }
 
   sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult> {
-    return this.#ask('sampling/createMessage', params as unknown as Record<string, unknown>, key) as Promise<CreateMessageResult>;
+    return this.#ask('sampling/createMessage', { ...params }, key) as Promise<CreateMessageResult>;
   }
 
   listRoots(key?: string): Promise<ListRootsResult> {

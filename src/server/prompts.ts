@@ -1,0 +1,30 @@
+// prompts/get: string arguments checked (and against the prompt's argsSchema), then the handler
+// run through input rounds like a tool's.
+import { formatIssues } from '../schema/compile.ts';
+import { isJsonObject } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcRequest } from '../protocol/jsonrpc.ts';
+import type { HandlerContext } from './context.ts';
+import type { MethodDeps } from './deps.ts';
+import { roundResult, runRound } from './input-round.ts';
+import type { RequestEnv } from './outbox.ts';
+import { invalidParams, requireString, requireStrings } from './params.ts';
+import { guard } from './report.ts';
+import { gate } from './scopes.ts';
+
+export async function getPrompt(deps: MethodDeps, request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
+  const name = requireString(params, 'name', 'prompt');
+  const prompt = deps.catalog.prompts.get(name);
+  if (!prompt) throw invalidParams(`Unknown prompt "${name}". Call prompts/list to see the available prompts.`);
+  gate(prompt, env.principal, deps.lists.settings.covers, `prompt "${name}"`);
+  const raw = params.arguments ?? {};
+  if (!isJsonObject(raw)) throw invalidParams(`Invalid arguments for prompt "${name}": arguments must be an object of strings.`);
+  let args: Record<string, unknown> = requireStrings(raw, `Invalid arguments for prompt "${name}": arguments`);
+  if (prompt.args) {
+    const checked = await prompt.args.validate(raw);
+    if (!checked.ok) throw invalidParams(`Invalid arguments for prompt "${name}":\n${formatIssues(checked.issues)}`);
+    args = checked.value as Record<string, unknown>;
+  }
+  const invoke = async (ctx: HandlerContext): Promise<JsonObject> => ({ ...(await prompt.handler(args, ctx)) });
+  const outcome = await guard(deps.report, request, () => runRound(deps.round, { env, requestId: request.id, method: request.method, name, args: raw, params }, invoke));
+  return roundResult(outcome);
+}
