@@ -65,9 +65,11 @@ function methodTable(deps: MethodDeps, bus: Bus): ReadonlyMap<string, Method> {
 export class Dispatcher {
   readonly #deps: MethodDeps;
   readonly #methods: ReadonlyMap<string, Method>;
+  readonly #serverMeta: JsonObject;
 
   constructor(deps: MethodDeps, bus: Bus) {
     this.#deps = deps;
+    this.#serverMeta = Object.freeze({ [MetaKey.serverInfo]: deps.info });
     this.#methods = methodTable(deps, bus);
   }
 
@@ -106,8 +108,9 @@ export class Dispatcher {
   /** 2026 results say they are complete and which server answered. */
   #finish(result: JsonObject, env: RequestEnv): JsonObject {
     if (env.era === 'legacy') return result;
-    const meta = isJsonObject(result._meta) ? result._meta : {};
-    return { ...result, resultType: result.resultType ?? 'complete', _meta: { ...meta, [MetaKey.serverInfo]: this.#deps.info } };
+    // Most results carry no _meta of their own: those share one (frozen) instead of a copy each.
+    const meta = isJsonObject(result._meta) ? { ...result._meta, [MetaKey.serverInfo]: this.#deps.info } : this.#serverMeta;
+    return { ...result, resultType: result.resultType ?? 'complete', _meta: meta };
   }
 
   /** The one mapping from a thrown error to the wire, and to the refusal the transport reports. */

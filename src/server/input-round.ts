@@ -56,22 +56,41 @@ function invalid(message: string): McpError {
 }
 
 /** Answers keyed by input key, a name the client echoes: no prototype, so no key finds what objects inherit. */
-function answerTable(from: Record<string, unknown> = {}): Record<string, unknown> {
-  return Object.assign(Object.create(null) as Record<string, unknown>, from);
+function answerTable(from?: Record<string, unknown>): Record<string, unknown> {
+  const table: Record<string, unknown> = Object.create(null);
+  return from ? Object.assign(table, from) : table;
 }
 
-async function openState(deps: RoundDeps, call: RoundCall, binding: RequestStateBinding) {
+interface Opened {
+  answers: Record<string, unknown>;
+  /** The keys the previous round asked for: only answers to those count. */
+  pending: readonly string[];
+  data: unknown;
+}
+
+const NOTHING_PENDING: readonly string[] = Object.freeze([]);
+
+/** A first round: no requestState, so nothing to open (and nothing to await). */
+function firstRound(): Opened {
+  return { answers: answerTable(), pending: NOTHING_PENDING, data: undefined };
+}
+
+/** What requestState is bound to: the call as first sent, and its caller. Made only when a token is opened or sealed. */
+function bindingOf(call: RoundCall): RequestStateBinding {
+  return { method: call.method, name: call.name, args: call.args, principal: call.env.principal?.subject };
+}
+
+async function openState(deps: RoundDeps, call: RoundCall): Promise<Opened> {
   const token = call.params.requestState;
-  if (token === undefined) return { answers: answerTable(), pending: [] as string[], data: undefined };
   if (typeof token !== 'string') throw invalid('requestState must be the string the server sent; start the call again without it.');
-  const opened = await deps.sealer.open(token, binding);
+  const opened = await deps.sealer.open(token, bindingOf(call));
   if (!opened.ok) throw invalid(`Invalid requestState (${opened.reason}): ${opened.message}`);
   // MRTR: requestState is single-use, enforced server-side.
   if (!(await deps.store.claim(`requestState:${opened.id}`, opened.expiresAt))) {
     throw invalid('This requestState was already used; start the call again without requestState and inputResponses.');
   }
   const data = isJsonObject(opened.payload.data) ? opened.payload.data : {};
-  const pending = Array.isArray(data.pending) ? (data.pending as string[]) : [];
+  const pending = Array.isArray(data.pending) ? data.pending.filter((key): key is string => typeof key === 'string') : NOTHING_PENDING;
   return { answers: answerTable(opened.payload.answers), pending, data: data.state };
 }
 
@@ -85,9 +104,7 @@ export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke,
       return { kind: 'complete', value: await invoke(ctx) };
     }
 
-    const binding: RequestStateBinding = { method: call.method, name: call.name, args: call.args, principal: env.principal?.subject };
-    // No requestState: a first round, with nothing to open (and nothing to await).
-    const opened = call.params.requestState === undefined ? { answers: answerTable(), pending: [] as string[], data: undefined } : await openState(deps, call, binding);
+    const opened = call.params.requestState === undefined ? firstRound() : await openState(deps, call);
     const responses = call.params.inputResponses;
     if (isJsonObject(responses)) {
       // Only answers to what was asked count; extra keys are ignored (SHOULD).
@@ -103,7 +120,7 @@ export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke,
     let timer: ReturnType<typeof setTimeout> | undefined;
     // One promise settles the race: the handler's result, its first unanswerable ask, or promotion.
     // The callbacks are in place before the handler runs: it may ask before its first await.
-    const winner = await new Promise<{ value: JsonObject } | 'asked' | 'promote'>((resolve, reject) => {
+    const winner = await new Promise<JsonObject | 'asked' | 'promote'>((resolve, reject) => {
       // One macrotask lets asks made together (Promise.all) join the same round.
       round.onFirstAsk = () => setTimeout(() => resolve('asked'), 0);
       if (promotion) {
@@ -111,10 +128,11 @@ export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke,
         timer = setTimeout(() => resolve('promote'), promotion.afterMs);
       }
       running = invoke(ctx);
-      running.then((value) => resolve({ value }), reject);
+      running.then(resolve, reject);
     });
     clearTimeout(timer);
-    if (winner !== 'asked' && winner !== 'promote') return { kind: 'complete', value: winner.value };
+    // A result is an object, never one of the two words.
+    if (typeof winner !== 'string') return { kind: 'complete', value: winner };
     // Asks made before promotion are answered synchronously through MRTR first (SHOULD).
     if (winner === 'promote' && round.pending.size === 0) return await escalate(deps, call, promotion!, round, cancellation, () => running);
     // This run is abandoned: the client's retry runs the handler afresh with the answers. It
@@ -131,7 +149,7 @@ export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke,
       const answers = Object.fromEntries(Object.entries(round.answers).filter(([key]) => !round.pending.has(key)));
       const requestState = await deps.sealer.seal(
         { answers, data: { pending: [...round.pending.keys()], state: ctx.nextState } },
-        binding,
+        bindingOf(call),
       );
       return { kind: 'input_required', inputRequests, requestState };
     } finally {
