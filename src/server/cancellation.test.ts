@@ -52,6 +52,10 @@ describe('Cancellation', () => {
     cancellation.unlink();
     req.controller.abort(new Error('client left'));
     expect(signal.aborted).toBe(false);
+    // A signal first read after the request let go (a task's handler, once the client left) is not aborted either.
+    const late = new Cancellation(req.env);
+    late.unlink();
+    expect(late.signal.aborted).toBe(false);
   });
 
   it('follows a task after the request let go, for signals made before and after', () => {

@@ -7,15 +7,13 @@ import type { HandlerContext } from './context.ts';
 import type { MethodDeps } from './deps.ts';
 import { roundResult, runRound } from './input-round.ts';
 import type { RequestEnv } from './outbox.ts';
-import { invalidParams, requireString, requireStrings } from './params.ts';
+import { invalidParams, requireStrings } from './params.ts';
 import { guard } from './report.ts';
-import { gate } from './scopes.ts';
+import { addressed } from './scopes.ts';
 
 export async function getPrompt(deps: MethodDeps, request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
-  const name = requireString(params, 'name', 'prompt');
-  const prompt = deps.catalog.prompts.get(name);
-  if (!prompt) throw invalidParams(`Unknown prompt "${name}". Call prompts/list to see the available prompts.`);
-  gate(prompt, env.principal, deps.lists.settings.covers, `prompt "${name}"`);
+  const prompt = addressed(deps.catalog.prompts, 'prompt', params, env.principal, deps.lists.settings.covers);
+  const { name } = prompt;
   const raw = params.arguments ?? {};
   if (!isJsonObject(raw)) throw invalidParams(`Invalid arguments for prompt "${name}": arguments must be an object of strings.`);
   let args: Record<string, unknown> = requireStrings(raw, `Invalid arguments for prompt "${name}": arguments`);

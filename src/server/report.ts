@@ -3,16 +3,17 @@
 import { ErrorCode, McpError } from '../protocol/jsonrpc.ts';
 import type { JsonRpcId, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 
+/** `ServerOptions.onError`: what went wrong, and while answering which request. */
 export type OnError = (error: unknown, info: { method: string; requestId: JsonRpcId }) => void;
 
 /** Tells the operator about a failure while handling `method` (request `requestId`). Never throws. */
 export type Report = (error: unknown, method: string, requestId: JsonRpcId) => void;
 
 /** The default `onError`: our own errors by message, anything else with its stack. */
-function logError(error: unknown, info: { method: string; requestId: JsonRpcId }): void {
+const logError: OnError = (error, info) => {
   const detail = error instanceof McpError ? error.message : error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error);
   console.error(`stateless-mcp: ${info.method} (request ${JSON.stringify(info.requestId)}) failed: ${detail}`);
-}
+};
 
 export function createReport(onError: OnError = logError): Report {
   return (error, method, requestId) => {

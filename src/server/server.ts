@@ -6,13 +6,12 @@
 import { createRequestStateSealer } from '../mrtr/request-state.ts';
 import type { RequestStateOptions } from '../mrtr/request-state.ts';
 import type { SchemaInput, ToJsonSchema } from '../schema/compile.ts';
-import type { JsonObject, JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import type { Principal } from '../protocol/principal.ts';
 import type { Icon, Implementation } from '../protocol/types.ts';
 import { MemoryBus, MemoryStore } from '../store/memory.ts';
 import type { Bus, ServerEvent, Store } from '../store/store.ts';
 import { Catalog } from './catalog.ts';
-import type { Registration } from './catalog.ts';
 import { ClientRequestBroker } from './client-requests.ts';
 import { ClientSessions } from './client-session.ts';
 import type { ClientSession, SessionFailure } from './client-session.ts';
@@ -36,6 +35,7 @@ import type {
   ToolHandler,
 } from './registry.ts';
 import { createReport } from './report.ts';
+import type { OnError } from './report.ts';
 import type { TasksExtension } from './tasks.ts';
 
 export type { Capabilities } from './catalog.ts';
@@ -84,7 +84,7 @@ export interface ServerOptions {
    * bus or store failure); the client only sees a generic message or an `isError` result.
    * Default: one entry on `console.error` with the stack.
    */
-  onError?: (error: unknown, info: { method: string; requestId: JsonRpcId }) => void;
+  onError?: OnError;
 }
 
 export class McpServer {
@@ -129,16 +129,16 @@ export class McpServer {
     this.#sessions = new ClientSessions(options.requestState, options.sessionTtlMs);
   }
 
-  registerTool<In extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<In>, handler: ToolHandler<In>): Registration {
+  registerTool<In extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<In>, handler: ToolHandler<In>): { remove(): void } {
     if ((config.taskSupport ?? 'forbidden') !== 'forbidden' && !this.#deps.tasks) {
       throw new TypeError(`Tool "${name}" has taskSupport "${config.taskSupport}", but this server runs no tasks: createServer({ ..., tasks: tasks() }), with import { tasks } from 'stateless-mcp'.`);
     }
     return this.#catalog.addTool(compileTool(name, config as ToolConfig, handler as ToolHandler<unknown>, this.#options.toJsonSchema));
   }
 
-  registerResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): Registration;
-  registerResource(name: string, template: ResourceTemplate, config: ResourceConfig, handler: TemplateHandler): Registration;
-  registerResource(name: string, target: string | ResourceTemplate, config: ResourceConfig, handler: ResourceHandler | TemplateHandler): Registration {
+  registerResource(name: string, uri: string, config: ResourceConfig, handler: ResourceHandler): { remove(): void };
+  registerResource(name: string, template: ResourceTemplate, config: ResourceConfig, handler: TemplateHandler): { remove(): void };
+  registerResource(name: string, target: string | ResourceTemplate, config: ResourceConfig, handler: ResourceHandler | TemplateHandler): { remove(): void } {
     // Not instanceof: naming the class here would bundle URI templates into every server.
     if (typeof target !== 'string') {
       if (typeof target?.matcher?.match !== 'function') throw new TypeError(`registerResource("${name}"): expected a URI string or a ResourceTemplate, e.g. new ResourceTemplate('users://{id}').`);
@@ -147,7 +147,7 @@ export class McpServer {
     return this.#catalog.addResource(compileResource(name, target, config, handler as ResourceHandler));
   }
 
-  registerPrompt<Args extends SchemaInput | undefined = undefined>(name: string, config: PromptConfig<Args>, handler: PromptHandler<Args>): Registration {
+  registerPrompt<Args extends SchemaInput | undefined = undefined>(name: string, config: PromptConfig<Args>, handler: PromptHandler<Args>): { remove(): void } {
     return this.#catalog.addPrompt(compilePrompt(name, config as PromptConfig, handler as PromptHandler<unknown>, this.#options.toJsonSchema));
   }
 

@@ -14,11 +14,11 @@ import { InputRoundEndedError } from './input-requests.ts';
 import { roundResult, runRound } from './input-round.ts';
 import type { Promotion } from './input-round.ts';
 import type { RequestEnv } from './outbox.ts';
-import { invalidParams, metaOf, requireString } from './params.ts';
+import { metaOf } from './params.ts';
 import { PartialResults, drainGenerator, isAsyncGenerator, partialResultToken } from './partial-results.ts';
 import type { CompiledTool } from './registry.ts';
 import type { Report } from './report.ts';
-import { gate } from './scopes.ts';
+import { addressed } from './scopes.ts';
 import { declaresTasks, missingTasksCapability } from './tasks.ts';
 import type { Tasks } from './tasks.ts';
 
@@ -27,10 +27,8 @@ function toolError(text: string): CallToolResult & JsonObject {
 }
 
 export async function callTool(deps: MethodDeps, request: JsonRpcRequest, params: JsonObject, env: RequestEnv): Promise<JsonObject> {
-  const name = requireString(params, 'name', 'tool');
-  const tool = deps.catalog.tools.get(name);
-  if (!tool) throw invalidParams(`Unknown tool "${name}". Call tools/list to see the available tools.`);
-  gate(tool, env.principal, deps.lists.settings.covers, `tool "${name}"`);
+  const tool = addressed(deps.catalog.tools, 'tool', params, env.principal, deps.lists.settings.covers);
+  const { name } = tool;
   const raw = params.arguments ?? {};
   if (!isJsonObject(raw)) return toolError(`Invalid arguments for tool "${name}": arguments must be a JSON object.`);
   let args: Record<string, unknown> = raw;
