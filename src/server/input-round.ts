@@ -24,19 +24,21 @@ export interface RoundDeps {
   report: Report;
 }
 
+/** One call of a handler that may ask for input: what it is bound to, and how to run it. */
 export interface RoundCall {
-  env: RequestEnv;
-  requestId: JsonRpcId;
-  method: string;
-  name: string;
-  args: unknown;
-  params: JsonObject;
+  readonly env: RequestEnv;
+  readonly requestId: JsonRpcId;
+  readonly method: string;
+  /** The tool or prompt name, or the URI for resources/read. */
+  readonly name: string;
+  /** The arguments as the client sent them (what requestState binds). */
+  readonly args: unknown;
+  readonly params: JsonObject;
   /** tools/call: the pieces its handler emits. */
-  partials?: PartialResults;
+  readonly partials?: PartialResults;
+  /** Runs the handler once, to its finished result (a tool's already checked against its outputSchema). */
+  run(ctx: HandlerContext): Promise<JsonObject>;
 }
-
-/** What the handler is run for: its finished result (a tool's already checked against its outputSchema). */
-type Invoke = (ctx: HandlerContext) => Promise<JsonObject>;
 
 export type RoundOutcome =
   | { kind: 'complete'; value: JsonObject }
@@ -68,12 +70,11 @@ interface Opened {
   data: unknown;
 }
 
-const NOTHING_PENDING: readonly string[] = Object.freeze([]);
-
-/** A first round: no requestState, so nothing to open (and nothing to await). */
-function firstRound(): Opened {
-  return { answers: answerTable(), pending: NOTHING_PENDING, data: undefined };
-}
+/**
+ * A first round: no requestState, so nothing to open (and nothing to await). Shared and frozen:
+ * answers sent with a first round get a table of their own.
+ */
+const FIRST_ROUND: Opened = Object.freeze({ answers: Object.freeze(answerTable()), pending: Object.freeze([]), data: undefined });
 
 /** What requestState is bound to: the call as first sent, and its caller. Made only when a token is opened or sealed. */
 function bindingOf(call: RoundCall): RequestStateBinding {
@@ -90,31 +91,34 @@ async function openState(deps: RoundDeps, call: RoundCall): Promise<Opened> {
     throw invalid('This requestState was already used; start the call again without requestState and inputResponses.');
   }
   const data = isJsonObject(opened.payload.data) ? opened.payload.data : {};
-  const pending = Array.isArray(data.pending) ? data.pending.filter((key): key is string => typeof key === 'string') : NOTHING_PENDING;
+  const pending = Array.isArray(data.pending) ? data.pending.filter((key): key is string => typeof key === 'string') : [];
   return { answers: answerTable(opened.payload.answers), pending, data: data.state };
 }
 
-export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke, promotion?: Promotion): Promise<RoundOutcome> {
+export async function runRound(deps: RoundDeps, call: RoundCall, promotion?: Promotion): Promise<RoundOutcome> {
   const { env } = call;
   const meta = metaOf(call.params);
   const cancellation = new Cancellation(env);
   try {
     if (env.era === 'legacy') {
       const ctx = createHandlerContext({ env, requestId: call.requestId, method: call.method, meta, cancellation, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined, partials: call.partials });
-      return { kind: 'complete', value: await invoke(ctx) };
+      return { kind: 'complete', value: await call.run(ctx) };
     }
 
-    const opened = call.params.requestState === undefined ? firstRound() : await openState(deps, call);
+    const first = call.params.requestState === undefined;
+    const opened = first ? FIRST_ROUND : await openState(deps, call);
+    let answers = opened.answers;
     const responses = call.params.inputResponses;
     if (isJsonObject(responses)) {
       // Only answers to what was asked count; extra keys are ignored (SHOULD).
-      const accepted = call.params.requestState === undefined ? Object.keys(responses) : opened.pending;
-      for (const key of accepted) if (Object.hasOwn(responses, key) && responses[key] !== undefined) opened.answers[key] = responses[key];
+      const accepted = first ? Object.keys(responses) : opened.pending;
+      if (first) answers = answerTable();
+      for (const key of accepted) if (Object.hasOwn(responses, key) && responses[key] !== undefined) answers[key] = responses[key];
     }
-    const round = new InputRound(opened.answers, promotion !== undefined);
+    const round = new InputRound(answers, promotion !== undefined);
     const ctx = createHandlerContext({ env, requestId: call.requestId, method: call.method, meta, cancellation, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data, partials: call.partials });
     // "required": a task from the start, so every ask is a task input.
-    if (promotion?.always) return await escalate(deps, call, promotion, round, cancellation, () => invoke(ctx));
+    if (promotion?.always) return await escalate(deps, call, promotion, round, cancellation, () => call.run(ctx));
 
     let running!: Promise<JsonObject>;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -127,7 +131,7 @@ export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke,
         round.onTaskRequest = () => resolve('promote');
         timer = setTimeout(() => resolve('promote'), promotion.afterMs);
       }
-      running = invoke(ctx);
+      running = call.run(ctx);
       running.then(resolve, reject);
     });
     clearTimeout(timer);
@@ -139,7 +143,7 @@ export async function runRound(deps: RoundDeps, call: RoundCall, invoke: Invoke,
     // unwinds rather than hanging: its signal aborts now (so it asks no more), and once the result
     // is made its waiting asks reject, so its `finally` blocks run. Nobody awaits it: the
     // InputRoundEndedError it normally rejects with is dropped here (a tool's other failures
-    // already went to onError in its invoke wrapper), and the client only sees input_required.
+    // already went to onError when its run caught them), and the client only sees input_required.
     running.catch(() => undefined);
     const ended = new InputRoundEndedError();
     cancellation.abort(ended);

@@ -3,9 +3,9 @@
 import { formatIssues } from '../schema/compile.ts';
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcRequest } from '../protocol/jsonrpc.ts';
-import type { HandlerContext } from './context.ts';
 import type { MethodDeps } from './deps.ts';
 import { roundResult, runRound } from './input-round.ts';
+import type { RoundCall } from './input-round.ts';
 import type { RequestEnv } from './outbox.ts';
 import { invalidParams, requireStrings } from './params.ts';
 import { guard } from './report.ts';
@@ -22,7 +22,7 @@ export async function getPrompt(deps: MethodDeps, request: JsonRpcRequest, param
     if (!checked.ok) throw invalidParams(`Invalid arguments for prompt "${name}":\n${formatIssues(checked.issues)}`);
     args = checked.value as Record<string, unknown>;
   }
-  const invoke = async (ctx: HandlerContext): Promise<JsonObject> => ({ ...(await prompt.handler(args, ctx)) });
-  const outcome = await guard(deps.report, request, () => runRound(deps.round, { env, requestId: request.id, method: request.method, name, args: raw, params }, invoke));
+  const call: RoundCall = { env, requestId: request.id, method: request.method, name, args: raw, params, run: async (ctx) => ({ ...(await prompt.handler(args, ctx)) }) };
+  const outcome = await guard(deps.report, request, () => runRound(deps.round, call));
   return roundResult(outcome);
 }

@@ -5,6 +5,7 @@ import type { JsonObject, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 import type { HandlerContext } from './context.ts';
 import type { MethodDeps } from './deps.ts';
 import { plainContext, roundResult, runRound } from './input-round.ts';
+import type { RoundCall } from './input-round.ts';
 import { cacheFields } from './lists.ts';
 import type { RequestEnv } from './outbox.ts';
 import { requireString } from './params.ts';
@@ -36,8 +37,16 @@ export async function readResource(deps: MethodDeps, request: JsonRpcRequest, pa
     throw new McpError(code, `Resource not found: ${uri}. Call resources/list or resources/templates/list to see what can be read.`, { uri });
   }
   const found = read;
-  const invoke = async (ctx: HandlerContext): Promise<JsonObject> => ({ ...cacheFields(lists.settings, env), ...(await found(ctx)) });
-  const outcome = await guard(deps.report, request, () => runRound(deps.round, { env, requestId: request.id, method: request.method, name: uri, args: { uri }, params }, invoke));
+  const call: RoundCall = {
+    env,
+    requestId: request.id,
+    method: request.method,
+    name: uri,
+    args: { uri },
+    params,
+    run: async (ctx) => ({ ...cacheFields(lists.settings, env), ...(await found(ctx)) }),
+  };
+  const outcome = await guard(deps.report, request, () => runRound(deps.round, call));
   return roundResult(outcome);
 }
 

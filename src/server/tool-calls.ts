@@ -4,7 +4,7 @@
 import { formatIssues } from '../schema/compile.ts';
 import type { ValidationResult } from '../schema/compile.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
-import type { JsonObject, JsonRpcRequest } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcId, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 import { MetaKey } from '../protocol/revisions.ts';
 import type { CallToolResult } from '../protocol/types.ts';
 import type { HandlerContext } from './context.ts';
@@ -12,7 +12,7 @@ import type { MethodDeps } from './deps.ts';
 import { openMemo } from './idempotency.ts';
 import { InputRoundEndedError } from './input-requests.ts';
 import { roundResult, runRound } from './input-round.ts';
-import type { Promotion } from './input-round.ts';
+import type { Promotion, RoundCall } from './input-round.ts';
 import type { RequestEnv } from './outbox.ts';
 import { metaOf } from './params.ts';
 import { PartialResults, drainGenerator, isAsyncGenerator, partialResultToken } from './partial-results.ts';
@@ -43,11 +43,49 @@ export async function callTool(deps: MethodDeps, request: JsonRpcRequest, params
   const memo = tool.idempotency ? await openMemo(round.store, name, raw, env.idempotencyKey, env.principal?.subject, tool.idempotency) : undefined;
   if (memo?.replayed) return memo.replayed;
   const meta = metaOf(params);
-  const partials = new PartialResults(env.outbox, partialResultToken(meta, env.era));
-  const invoke = async (ctx: HandlerContext): Promise<JsonObject> => {
+  // Anything else that fails here (the store, sealing) is the server's problem: a generic -32603.
+  const promotion = tool.taskSupport === 'forbidden' ? undefined : promotionOf(deps.tasks!, tool, meta, env);
+  const outcome = await runRound(round, new ToolCall(report, tool, request, env, params, raw, args), promotion);
+  if (outcome.kind === 'complete' && memo) await memo.remember(outcome.value);
+  return roundResult(outcome);
+}
+
+/** One run of a tool's handler, as data: no closure per call. */
+class ToolCall implements RoundCall {
+  readonly #report: Report;
+  readonly #tool: CompiledTool;
+  readonly #validated: Record<string, unknown>;
+  readonly #request: JsonRpcRequest;
+  readonly requestId: JsonRpcId;
+  readonly method: string;
+  readonly name: string;
+  readonly partials: PartialResults;
+
+  constructor(
+    report: Report,
+    tool: CompiledTool,
+    request: JsonRpcRequest,
+    readonly env: RequestEnv,
+    readonly params: JsonObject,
+    readonly args: JsonObject,
+    validated: Record<string, unknown>,
+  ) {
+    this.#report = report;
+    this.#tool = tool;
+    this.#validated = validated;
+    this.#request = request;
+    this.requestId = request.id;
+    this.method = request.method;
+    this.name = tool.name;
+    this.partials = new PartialResults(env.outbox, partialResultToken(metaOf(params), env.era));
+  }
+
+  async run(ctx: HandlerContext): Promise<JsonObject> {
+    const { partials } = this;
+    const tool = this.#tool;
     let result: CallToolResult;
     try {
-      const returned = tool.handler(args, ctx);
+      const returned = tool.handler(this.#validated, ctx);
       result = partials.fold(isAsyncGenerator(returned) ? await drainGenerator(returned, (piece) => ctx.partial(piece), ctx.signal) : await returned);
     } catch (error) {
       // An MRTR run abandoned after input_required unwinds this way: no failure to report.
@@ -56,18 +94,13 @@ export async function callTool(deps: MethodDeps, request: JsonRpcRequest, params
       // it as a tool error, as the official 1.x SDK does, so the model reads why.
       const undeclared = error instanceof McpError && error.code === ErrorCode.MissingRequiredClientCapability && ctx.era === 'legacy';
       if (error instanceof McpError && !undeclared) throw error;
-      report(error, request.method, request.id);
+      this.#report(error, this.method, this.requestId);
       // A tool that throws becomes an isError result the model can read; only the message travels.
-      result = partials.fold(toolError(error instanceof Error && error.message ? error.message : `Tool "${name}" failed.`));
+      result = partials.fold(toolError(error instanceof Error && error.message ? error.message : `Tool "${tool.name}" failed.`));
     }
     // Checked here, so a task stores the same result a direct answer would carry.
-    return checkToolResult(report, tool, result, request);
-  };
-  // Anything else that fails here (the store, sealing) is the server's problem: a generic -32603.
-  const promotion = tool.taskSupport === 'forbidden' ? undefined : promotionOf(deps.tasks!, tool, meta, env);
-  const outcome = await runRound(round, { env, requestId: request.id, method: request.method, name, args: raw, params, partials }, invoke, promotion);
-  if (outcome.kind === 'complete' && memo) await memo.remember(outcome.value);
-  return roundResult(outcome);
+    return checkToolResult(this.#report, tool, result, this.#request);
+  }
 }
 
 /** Whether and how soon this call may become a task; -32021 when it must and the client cannot. */
