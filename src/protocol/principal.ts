@@ -1,4 +1,4 @@
-// Who is calling, as an authentication layer established it: shared by the server (ctx.auth,
+// Who is calling, as an authentication layer established it: shared by the server (ctx.principal,
 // scope checks, requestState binding) and the auth layer that produces it. Imports nothing.
 
 export interface Principal {

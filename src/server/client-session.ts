@@ -49,6 +49,13 @@ export class ClientSessions {
     const data = opened.payload.data;
     // Sealed by us, so well formed unless a future version wrote another shape.
     if (!isJsonObject(data) || typeof data.protocolVersion !== 'string' || !isJsonObject(data.capabilities)) return 'malformed';
-    return data as unknown as ClientSession;
+    return sessionOf(data.protocolVersion, data.capabilities, data.clientInfo);
   }
+}
+
+/** The session a client declared: `clientInfo` is kept only when it names the client as Implementation does. */
+export function sessionOf(protocolVersion: string, capabilities: ClientCapabilities, clientInfo: unknown): ClientSession {
+  const session: ClientSession = { protocolVersion, capabilities };
+  if (isJsonObject(clientInfo) && typeof clientInfo.name === 'string' && typeof clientInfo.version === 'string') session.clientInfo = { ...clientInfo, name: clientInfo.name, version: clientInfo.version };
+  return session;
 }

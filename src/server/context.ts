@@ -14,6 +14,7 @@ import type {
   Implementation,
   ListRootsResult,
 } from '../protocol/types.ts';
+import type { Cancellation } from './cancellation.ts';
 import type { ClientRequestBroker } from './client-requests.ts';
 import { requireClientCapability } from './input-requests.ts';
 import type { InputMethod, InputRound } from './input-requests.ts';
@@ -42,7 +43,7 @@ export interface HandlerContext {
   readonly clientInfo: Implementation | undefined;
   readonly headers: Headers;
   /** The verified caller, when an authentication layer runs in front. */
-  readonly auth: Principal | undefined;
+  readonly principal: Principal | undefined;
   /** Data stored with `setState` in an earlier round of this MRTR exchange. */
   readonly state: unknown;
   setState(data: unknown): void;
@@ -82,8 +83,8 @@ export interface ContextSources {
   requestId: JsonRpcId;
   method: string;
   meta: Record<string, unknown>;
-  /** The handler's signal, made on first use. */
-  signal: () => AbortSignal;
+  /** Derives the handler's signal; undefined: the handler cannot outlive the request, and has its signal. */
+  cancellation: Cancellation | undefined;
   round: InputRound | undefined;
   broker: ClientRequestBroker;
   loggingEnabled: boolean;
@@ -118,7 +119,7 @@ class Context implements HandlerContext {
   readonly clientCapabilities: ClientCapabilities | undefined;
   readonly clientInfo: Implementation | undefined;
   readonly headers: Headers;
-  readonly auth: Principal | undefined;
+  readonly principal: Principal | undefined;
   readonly state: unknown;
 
   constructor(sources: ContextSources) {
@@ -134,12 +135,13 @@ class Context implements HandlerContext {
     this.clientCapabilities = env.era === 'modern' ? (meta[MetaKey.clientCapabilities] as ClientCapabilities) : env.session?.capabilities;
     this.clientInfo = env.era === 'modern' ? (meta[MetaKey.clientInfo] as Implementation | undefined) : env.session?.clientInfo;
     this.headers = env.headers;
-    this.auth = env.principal;
+    this.principal = env.principal;
     this.state = sources.state;
   }
 
   get signal(): AbortSignal {
-    return this.#sources.signal();
+    const { cancellation, env } = this.#sources;
+    return cancellation ? cancellation.signal : env.signal;
   }
 
   setState(data: unknown): void {
@@ -165,11 +167,11 @@ class Context implements HandlerContext {
   }
 
   elicit(params: ElicitRequestParams, key?: string): Promise<ElicitResult> {
-    return this.#ask('elicitation/create', params as unknown as Record<string, unknown>, key) as Promise<ElicitResult>;
+    return this.#ask('elicitation/create', { ...params }, key) as Promise<ElicitResult>;
   }
 
   sample(params: CreateMessageRequestParams, key?: string): Promise<CreateMessageResult> {
-    return this.#ask('sampling/createMessage', params as unknown as Record<string, unknown>, key) as Promise<CreateMessageResult>;
+    return this.#ask('sampling/createMessage', { ...params }, key) as Promise<CreateMessageResult>;
   }
 
   listRoots(key?: string): Promise<ListRootsResult> {

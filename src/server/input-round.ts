@@ -1,53 +1,56 @@
 // Runs a tools/call, prompts/get or resources/read handler so it may ask for input: on the 2026
 // lane through sealed MRTR rounds, on the 2025 lane through server-to-client requests.
-import { createRequestStateSealer } from '../mrtr/request-state.ts';
-import type { RequestStateBinding } from '../mrtr/request-state.ts';
+import type { RequestStateBinding, RequestStateSealer } from '../mrtr/request-state.ts';
 import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
-import type { JsonObject, JsonRpcId } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcId, JsonRpcRequest } from '../protocol/jsonrpc.ts';
 import type { Store } from '../store/store.ts';
 import type { ClientRequestBroker } from './client-requests.ts';
+import { Cancellation } from './cancellation.ts';
 import { createHandlerContext } from './context.ts';
 import type { HandlerContext } from './context.ts';
 import { InputRound, InputRoundEndedError } from './input-requests.ts';
 import type { RequestEnv } from './outbox.ts';
+import { metaOf } from './params.ts';
 import type { PartialResults } from './partial-results.ts';
+import type { Report } from './report.ts';
 import type { TaskRun, Tasks } from './tasks.ts';
 
-export type Sealer = ReturnType<typeof createRequestStateSealer>;
-
 export interface RoundDeps {
-  sealer: Sealer;
+  sealer: RequestStateSealer;
   store: Store;
   broker: ClientRequestBroker;
   loggingEnabled: boolean;
+  /** Where a promoted call's failures go: nobody awaits a task. */
+  report: Report;
 }
 
+/** One call of a handler that may ask for input: what it is bound to, and how to run it. */
 export interface RoundCall {
-  env: RequestEnv;
-  requestId: JsonRpcId;
-  method: string;
-  name: string;
-  args: unknown;
-  params: Record<string, unknown>;
+  readonly env: RequestEnv;
+  readonly requestId: JsonRpcId;
+  readonly method: string;
+  /** The tool or prompt name, or the URI for resources/read. */
+  readonly name: string;
+  /** The arguments as the client sent them (what requestState binds). */
+  readonly args: unknown;
+  readonly params: JsonObject;
   /** tools/call: the pieces its handler emits. */
-  partials?: PartialResults;
+  readonly partials?: PartialResults;
+  /** Runs the handler once, to its finished result (a tool's already checked against its outputSchema). */
+  run(ctx: HandlerContext): Promise<JsonObject>;
 }
 
-export type RoundOutcome<T> =
-  | { kind: 'complete'; value: T }
+export type RoundOutcome =
+  | { kind: 'complete'; value: JsonObject }
   | { kind: 'input_required'; inputRequests: Record<string, unknown>; requestState: string }
   | { kind: 'task'; created: JsonObject };
 
 /** How a call may turn into a task (tasks extension) when it runs longer than `afterMs`. */
-export interface Promotion<T> {
+export interface Promotion {
   tasks: Tasks;
   afterMs: number;
   /** "required" tools: a task even when the handler finishes at once. */
   always: boolean;
-  /** The stored result for the handler's value (validation as for a direct answer). */
-  settle(value: T): JsonObject | Promise<JsonObject>;
-  /** Where a failure to record the outcome goes (the store being down): nobody awaits the task. */
-  report(error: unknown): void;
 }
 
 function invalid(message: string): McpError {
@@ -55,117 +58,102 @@ function invalid(message: string): McpError {
 }
 
 /** Answers keyed by input key, a name the client echoes: no prototype, so no key finds what objects inherit. */
-function answerTable(from: Record<string, unknown> = {}): Record<string, unknown> {
-  return Object.assign(Object.create(null) as Record<string, unknown>, from);
+function answerTable(from?: Record<string, unknown>): Record<string, unknown> {
+  const table: Record<string, unknown> = Object.create(null);
+  return from ? Object.assign(table, from) : table;
 }
 
-async function openState(deps: RoundDeps, call: RoundCall, binding: RequestStateBinding) {
+interface Opened {
+  answers: Record<string, unknown>;
+  /** The keys the previous round asked for: only answers to those count. */
+  pending: readonly string[];
+  data: unknown;
+}
+
+/**
+ * A first round: no requestState, so nothing to open (and nothing to await). Shared and frozen:
+ * answers sent with a first round get a table of their own.
+ */
+const FIRST_ROUND: Opened = Object.freeze({ answers: Object.freeze(answerTable()), pending: Object.freeze([]), data: undefined });
+
+/** What requestState is bound to: the call as first sent, and its caller. Made only when a token is opened or sealed. */
+function bindingOf(call: RoundCall): RequestStateBinding {
+  return { method: call.method, name: call.name, args: call.args, principal: call.env.principal?.subject };
+}
+
+async function openState(deps: RoundDeps, call: RoundCall): Promise<Opened> {
   const token = call.params.requestState;
-  if (token === undefined) return { answers: answerTable(), pending: [] as string[], data: undefined };
   if (typeof token !== 'string') throw invalid('requestState must be the string the server sent; start the call again without it.');
-  const opened = await deps.sealer.open(token, binding);
+  const opened = await deps.sealer.open(token, bindingOf(call));
   if (!opened.ok) throw invalid(`Invalid requestState (${opened.reason}): ${opened.message}`);
   // MRTR: requestState is single-use, enforced server-side.
   if (!(await deps.store.claim(`requestState:${opened.id}`, opened.expiresAt))) {
     throw invalid('This requestState was already used; start the call again without requestState and inputResponses.');
   }
   const data = isJsonObject(opened.payload.data) ? opened.payload.data : {};
-  const pending = Array.isArray(data.pending) ? (data.pending as string[]) : [];
+  const pending = Array.isArray(data.pending) ? data.pending.filter((key): key is string => typeof key === 'string') : [];
   return { answers: answerTable(opened.payload.answers), pending, data: data.state };
 }
 
-export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx: HandlerContext) => Promise<T>, promotion?: Promotion<T>): Promise<RoundOutcome<T>> {
+export async function runRound(deps: RoundDeps, call: RoundCall, promotion?: Promotion): Promise<RoundOutcome> {
   const { env } = call;
-  const meta: Record<string, unknown> = isJsonObject(call.params._meta) ? call.params._meta : {};
-  // The handler's own signal is made on first use: most handlers never look at it.
-  // env.signal is read only then too: the HTTP layer may build it lazily as well.
-  let controller: AbortController | undefined;
-  let linked = true;
-  let listening = false;
-  const onAbort = () => controller?.abort(env.signal.reason);
-  const unlink = () => {
-    linked = false;
-    if (listening) env.signal.removeEventListener('abort', onAbort);
-    listening = false;
-  };
-  const signal = () => {
-    if (!controller) {
-      controller = new AbortController();
-      if (env.signal.aborted) controller.abort(env.signal.reason);
-      else if (linked) {
-        env.signal.addEventListener('abort', onAbort, { once: true });
-        listening = true;
-      }
-    }
-    return controller.signal;
-  };
-  const abort = (reason: unknown) => signal() && controller!.abort(reason);
-
+  const meta = metaOf(call.params);
+  const cancellation = new Cancellation(env);
   try {
     if (env.era === 'legacy') {
-      const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined, partials: call.partials });
-      return { kind: 'complete', value: await invoke(ctx) };
+      const ctx = createHandlerContext({ env, requestId: call.requestId, method: call.method, meta, cancellation, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined, partials: call.partials });
+      return { kind: 'complete', value: await call.run(ctx) };
     }
 
-    const binding: RequestStateBinding = { method: call.method, name: call.name, args: call.args, principal: env.principal?.subject };
-    // No requestState: a first round, with nothing to open (and nothing to await).
-    const opened = call.params.requestState === undefined ? { answers: answerTable(), pending: [] as string[], data: undefined } : await openState(deps, call, binding);
+    const first = call.params.requestState === undefined;
+    const opened = first ? FIRST_ROUND : await openState(deps, call);
+    let answers = opened.answers;
     const responses = call.params.inputResponses;
     if (isJsonObject(responses)) {
       // Only answers to what was asked count; extra keys are ignored (SHOULD).
-      const accepted = call.params.requestState === undefined ? Object.keys(responses) : opened.pending;
-      for (const key of accepted) if (Object.hasOwn(responses, key) && responses[key] !== undefined) opened.answers[key] = responses[key];
+      const accepted = first ? Object.keys(responses) : opened.pending;
+      if (first) answers = answerTable();
+      for (const key of accepted) if (Object.hasOwn(responses, key) && responses[key] !== undefined) answers[key] = responses[key];
     }
-    const round = new InputRound(opened.answers, promotion !== undefined);
-    const ctx = createHandlerContext({ env: call.env, requestId: call.requestId, method: call.method, meta, signal, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data, partials: call.partials });
-    const escalate = async (running: () => Promise<{ value: T }>): Promise<RoundOutcome<T>> => {
-      // From here the work outlives the request: the client closing its stream no longer cancels it,
-      // and pieces the handler emits only join the task's result.
-      unlink();
-      call.partials?.detach();
-      const { created, run } = await promotion!.tasks.create(env.principal?.subject, promotion!.report);
-      round.becameTask(run.ask);
-      run.signal.addEventListener('abort', () => abort(run.signal.reason), { once: true });
-      const work = finishTask(run, running(), promotion!).catch((error: unknown) => promotion!.report(error));
-      env.waitUntil?.(work);
-      return { kind: 'task', created };
-    };
+    const round = new InputRound(answers, promotion !== undefined);
+    const ctx = createHandlerContext({ env, requestId: call.requestId, method: call.method, meta, cancellation, round, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: opened.data, partials: call.partials });
     // "required": a task from the start, so every ask is a task input.
-    if (promotion?.always) return await escalate(() => invoke(ctx).then((value) => ({ value })));
+    if (promotion?.always) return await escalate(deps, call, promotion, round, cancellation, () => call.run(ctx));
 
-    let running!: Promise<{ value: T }>;
+    let running!: Promise<JsonObject>;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // One promise settles the race: the handler's result, its first unanswerable ask, or promotion.
     // The callbacks are in place before the handler runs: it may ask before its first await.
-    const winner = await new Promise<{ value: T } | 'asked' | 'promote'>((resolve, reject) => {
+    const winner = await new Promise<JsonObject | 'asked' | 'promote'>((resolve, reject) => {
       // One macrotask lets asks made together (Promise.all) join the same round.
       round.onFirstAsk = () => setTimeout(() => resolve('asked'), 0);
       if (promotion) {
         round.onTaskRequest = () => resolve('promote');
         timer = setTimeout(() => resolve('promote'), promotion.afterMs);
       }
-      running = invoke(ctx).then((value) => ({ value }));
+      running = call.run(ctx);
       running.then(resolve, reject);
     });
     clearTimeout(timer);
-    if (winner !== 'asked' && winner !== 'promote') return { kind: 'complete', value: winner.value };
+    // A result is an object, never one of the two words.
+    if (typeof winner !== 'string') return { kind: 'complete', value: winner };
     // Asks made before promotion are answered synchronously through MRTR first (SHOULD).
-    if (winner === 'promote' && round.pending.size === 0) return await escalate(() => running);
+    if (winner === 'promote' && round.pending.size === 0) return await escalate(deps, call, promotion!, round, cancellation, () => running);
     // This run is abandoned: the client's retry runs the handler afresh with the answers. It
     // unwinds rather than hanging: its signal aborts now (so it asks no more), and once the result
     // is made its waiting asks reject, so its `finally` blocks run. Nobody awaits it: the
     // InputRoundEndedError it normally rejects with is dropped here (a tool's other failures
-    // already went to onError in its invoke wrapper), and the client only sees input_required.
+    // already went to onError when its run caught them), and the client only sees input_required.
     running.catch(() => undefined);
     const ended = new InputRoundEndedError();
-    abort(ended);
+    cancellation.abort(ended);
     try {
       // fromEntries defines own properties: a key such as "__proto__" stays a key.
       const inputRequests: Record<string, unknown> = Object.fromEntries(round.pending);
       const answers = Object.fromEntries(Object.entries(round.answers).filter(([key]) => !round.pending.has(key)));
       const requestState = await deps.sealer.seal(
         { answers, data: { pending: [...round.pending.keys()], state: ctx.nextState } },
-        binding,
+        bindingOf(call),
       );
       return { kind: 'input_required', inputRequests, requestState };
     } finally {
@@ -173,21 +161,49 @@ export async function runRound<T>(deps: RoundDeps, call: RoundCall, invoke: (ctx
       round.end(ended);
     }
   } finally {
-    unlink();
+    cancellation.unlink();
   }
 }
 
+/** The wire result of a round: the handler's, a created task, or the input it still needs. */
+export function roundResult(outcome: RoundOutcome): JsonObject {
+  if (outcome.kind === 'complete') return outcome.value;
+  if (outcome.kind === 'task') return { ...outcome.created, resultType: 'task' };
+  return { resultType: 'input_required', inputRequests: outcome.inputRequests, requestState: outcome.requestState };
+}
+
+/** The context of a handler that cannot ask for input (resource lists, completers): it has the request's own signal. */
+export function plainContext(deps: RoundDeps, request: JsonRpcRequest, params: JsonObject, env: RequestEnv): HandlerContext {
+  return createHandlerContext({ env, requestId: request.id, method: request.method, meta: metaOf(params), cancellation: undefined, round: undefined, broker: deps.broker, loggingEnabled: deps.loggingEnabled, state: undefined });
+}
+
+/** The call becomes a task: `running` starts (or goes on) once the task exists, and outlives the request. */
+async function escalate(deps: RoundDeps, call: RoundCall, promotion: Promotion, round: InputRound, cancellation: Cancellation, running: () => Promise<JsonObject>): Promise<RoundOutcome> {
+  const { env } = call;
+  // From here the work outlives the request: the client closing its stream no longer cancels it,
+  // and pieces the handler emits only join the task's result.
+  cancellation.unlink();
+  call.partials?.detach();
+  const report = (error: unknown) => deps.report(error, call.method, call.requestId);
+  const { created, run } = await promotion.tasks.create(env.principal?.subject, report);
+  round.becameTask(run.ask);
+  cancellation.follow(run.signal);
+  const work = finishTask(run, running(), report).catch(report);
+  env.waitUntil?.(work);
+  return { kind: 'task', created };
+}
+
 /** Runs the rest of a promoted call in the background and records how it ended. */
-async function finishTask<T>(run: TaskRun, running: Promise<{ value: T }>, promotion: Promotion<T>): Promise<void> {
+async function finishTask(run: TaskRun, running: Promise<JsonObject>, report: (error: unknown) => void): Promise<void> {
   const cancelled = new Promise<'cancelled'>((resolve) => run.signal.addEventListener('abort', () => resolve('cancelled'), { once: true }));
   try {
     const ended = await Promise.race([running, cancelled]);
     if (ended === 'cancelled') return await run.finish({ cancelled: true });
-    await run.finish({ result: await promotion.settle(ended.value) });
+    await run.finish({ result: ended });
   } catch (error) {
     if (run.signal.aborted) return await run.finish({ cancelled: true });
-    if (error instanceof McpError) return await run.finish({ error: error.toJSON() as unknown as JsonObject });
-    promotion.report(error);
+    if (error instanceof McpError) return await run.finish({ error: { ...error.toJSON() } });
+    report(error);
     await run.finish({ error: { code: ErrorCode.InternalError, message: 'Internal error: the server failed while running this task; the operator can find the cause in its logs.' } });
   }
 }

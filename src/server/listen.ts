@@ -4,8 +4,10 @@ import { ErrorCode, McpError, isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcId, JsonRpcNotification } from '../protocol/jsonrpc.ts';
 import { MetaKey } from '../protocol/revisions.ts';
 import type { Bus, ServerEvent } from '../store/store.ts';
+import { offersTasks } from './catalog.ts';
+import { metaOf } from './params.ts';
 import type { RequestEnv } from './outbox.ts';
-import { TASKS_EXTENSION, declaresTasks, missingTasksCapability } from './tasks.ts';
+import { declaresTasks, missingTasksCapability } from './tasks.ts';
 
 interface Honoured {
   toolsListChanged?: true;
@@ -63,9 +65,8 @@ export async function listen(id: JsonRpcId, params: JsonObject, env: RequestEnv,
   const honoured = honour(params.notifications, capabilities);
   const taskIds = params.notifications.taskIds;
   if (Array.isArray(taskIds)) {
-    const meta = isJsonObject(params._meta) ? params._meta : {};
-    if (!declaresTasks(meta[MetaKey.clientCapabilities])) throw missingTasksCapability('Listening for task notifications');
-    if (isJsonObject(capabilities.extensions) && capabilities.extensions[TASKS_EXTENSION] !== undefined) {
+    if (!declaresTasks(metaOf(params)[MetaKey.clientCapabilities])) throw missingTasksCapability('Listening for task notifications');
+    if (offersTasks(capabilities)) {
       honoured.taskIds = taskIds.filter((id): id is string => typeof id === 'string');
     }
   }

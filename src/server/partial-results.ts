@@ -78,7 +78,8 @@ function blocksOf(content: unknown): ContentBlock[] {
 export class PartialResults {
   readonly #outbox: Outbox;
   readonly #token: Token | undefined;
-  readonly #content: ContentBlock[] = [];
+  /** Made on the first piece: most tools emit none. */
+  #content: ContentBlock[] | undefined;
   #structured: JsonObject | undefined;
   #seq = 0;
   #detached = false;
@@ -97,7 +98,7 @@ export class PartialResults {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#content.push(...blocks);
+    (this.#content ??= []).push(...blocks);
     if (structuredContent !== undefined) this.#structured = structuredContent;
     if (this.#token === undefined || this.#detached) return Promise.resolve();
     const params: JsonObject = { partialResultToken: this.#token, seq: this.#seq++, content: blocks };
@@ -115,9 +116,9 @@ export class PartialResults {
 
   /** The final result: every piece in order, then what the handler returned. */
   fold(result: CallToolResult): CallToolResult {
-    if ((this.#content.length === 0 && this.#structured === undefined) || !isJsonObject(result)) return result;
+    if ((this.#content === undefined && this.#structured === undefined) || !isJsonObject(result)) return result;
     const returned: readonly ContentBlock[] = Array.isArray(result.content) ? result.content : [];
-    const folded: CallToolResult = { ...result, content: [...this.#content, ...returned] };
+    const folded: CallToolResult = { ...result, content: [...(this.#content ?? []), ...returned] };
     if (result.structuredContent === undefined && this.#structured !== undefined) folded.structuredContent = this.#structured;
     return folded;
   }
