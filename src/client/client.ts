@@ -15,7 +15,7 @@ import { ListCache } from './list-cache.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { OAuthSession } from './oauth.ts';
 import type { OAuthProvider } from './oauth-types.ts';
-import { requireArray, requireObject } from './result-shapes.ts';
+import { callToolResult, completeResult, getPromptResult, promptList, readResourceResult, resourceList, resourceTemplateList, serverInfo, stringList, toolList } from './result-shapes.ts';
 import type { PartialResult, ToolStreamEvent } from './partial-results.ts';
 import { Subscription } from './subscription.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
@@ -158,13 +158,13 @@ export class McpClient {
     return result;
   }
 
-  async #list<T>(method: string, field: string, options: ListOptions): Promise<T[]> {
+  async #list<T>(method: string, field: string, shape: (method: string, page: JsonObject, field: string) => T[], options: ListOptions): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.#cached(method, cursor === undefined ? {} : { cursor }, cursor, options);
-      items.push(...(requireArray(method, page, field) as T[]));
+      items.push(...shape(method, page, field));
       // An empty-string cursor is a valid cursor (2026-07-28), not an end marker.
       cursor = typeof page.nextCursor === 'string' ? page.nextCursor : undefined;
       if (cursor !== undefined && seen.has(cursor)) throw new McpClientError('INVALID_RESPONSE', `${method} returned the cursor ${JSON.stringify(cursor)} twice; stopping instead of looping.`);
@@ -185,14 +185,14 @@ export class McpClient {
       const result = probed ?? (await this.#cached('server/discover', {}, undefined, { ...options, signal }));
       if (probed) this.#privateCache.set(this.#key('server/discover'), probed, typeof probed.ttlMs === 'number' ? probed.ttlMs : 0);
       const meta = isJsonObject(result._meta) ? result._meta : {};
-      const serverInfo = meta['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo;
+      const info = serverInfo('server/discover', result, meta['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo);
       const description: ServerDescription = {
         era,
         protocolVersion: MODERN_VERSION,
-        supportedVersions: requireArray('server/discover', result, 'supportedVersions').filter((v): v is string => typeof v === 'string'),
+        supportedVersions: stringList('server/discover', result, 'supportedVersions'),
         capabilities: isJsonObject(result.capabilities) ? result.capabilities : {},
       };
-      if (isJsonObject(serverInfo)) description.serverInfo = serverInfo as unknown as Implementation;
+      if (info) description.serverInfo = info;
       if (typeof result.instructions === 'string') description.instructions = result.instructions;
       return description;
     });
@@ -203,7 +203,7 @@ export class McpClient {
    * rules is dropped, as the spec requires of clients.
    */
   async listTools(options: ListOptions = {}): Promise<Tool[]> {
-    const tools = await this.#list<Tool>('tools/list', 'tools', options);
+    const tools = await this.#list('tools/list', 'tools', toolList, options);
     const modern = this.era === 'modern';
     const kept: Tool[] = [];
     for (const tool of tools) {
@@ -220,15 +220,15 @@ export class McpClient {
   }
 
   listResources(options: ListOptions = {}): Promise<Resource[]> {
-    return this.#list<Resource>('resources/list', 'resources', options);
+    return this.#list('resources/list', 'resources', resourceList, options);
   }
 
   listResourceTemplates(options: ListOptions = {}): Promise<ResourceTemplate[]> {
-    return this.#list<ResourceTemplate>('resources/templates/list', 'resourceTemplates', options);
+    return this.#list('resources/templates/list', 'resourceTemplates', resourceTemplateList, options);
   }
 
   listPrompts(options: ListOptions = {}): Promise<Prompt[]> {
-    return this.#list<Prompt>('prompts/list', 'prompts', options);
+    return this.#list('prompts/list', 'prompts', promptList, options);
   }
 
   /**
@@ -247,8 +247,7 @@ export class McpClient {
       if (this.era === 'modern') headers = paramHeaders(this.#toolHeaders.get(name) ?? [], args);
     }
     const result = await this.#connection.request('tools/call', { name, arguments: args }, { ...options, headers: { ...options.headers, ...headers } });
-    requireArray('tools/call', result, 'content');
-    return result as CallToolResult;
+    return callToolResult('tools/call', result);
   }
 
   /**
@@ -308,22 +307,19 @@ export class McpClient {
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
     const result = await this.#connection.request('resources/read', { uri }, options);
-    requireArray('resources/read', result, 'contents');
-    return result as unknown as ReadResourceResult;
+    return readResourceResult('resources/read', result);
   }
 
   async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
     const result = await this.#connection.request('prompts/get', { name, arguments: args }, options);
-    requireArray('prompts/get', result, 'messages');
-    return result as unknown as GetPromptResult;
+    return getPromptResult('prompts/get', result);
   }
 
   async complete(ref: CompletionReference, argument: { name: string; value: string }, options: RequestOptions & { context?: { arguments: Record<string, string> } } = {}): Promise<CompleteResult> {
     const params: JsonObject = { ref, argument };
     if (options.context) params.context = options.context;
     const result = await this.#connection.request('completion/complete', params, options);
-    requireArray('completion/complete', requireObject('completion/complete', result, 'completion'), 'values');
-    return result as unknown as CompleteResult;
+    return completeResult('completion/complete', result);
   }
 
   /** A raw request for methods this class does not wrap; resolves with the complete result. */
