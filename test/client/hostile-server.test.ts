@@ -62,6 +62,8 @@ const SCENARIOS: Record<string, (res: ServerResponse, message: Message) => void>
   'completion-missing': (res, { id }) => reply(res, rpc(id, '"result":{"values":["a"]}')),
   'resource-without-uri': (res, { id }) => reply(res, rpc(id, '"result":{"resources":[{"uri":"demo://a","name":"a"},{"name":"b"}]}')),
   'prompt-list-string': (res, { id }) => reply(res, rpc(id, '"result":{"prompts":["greet"]}')),
+  'elicit-without-message': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"input_required","inputRequests":{"q":{"method":"elicitation/create","params":{"requestedSchema":{"type":"object"}}}}}')),
+  'sampling-without-max-tokens': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"input_required","inputRequests":{"q":{"method":"sampling/createMessage","params":{"messages":[]}}}}')),
   'endless-sse': (res) => pump(res, 'endless-sse', 'text/event-stream', 'data: '),
   'endless-json': (res) => pump(res, 'endless-json', 'application/json', '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"'),
   'endless-error': (res) => pump(res, 'endless-error', 'text/plain', 'oops', 500),
@@ -172,6 +174,20 @@ describe('a server whose result has the wrong MCP shape', () => {
     expect(error.code).toBe('INVALID_RESPONSE');
     expect(error.message).toContain(fault);
     expect(error.message).toContain('report it to its operator');
+  });
+
+  it.each([
+    ['elicit-without-message', 'The server asked for elicitation/create with params that lack the string "message"'],
+    ['sampling-without-max-tokens', 'The server asked for sampling/createMessage with params that lack the array "messages" and the number "maxTokens"'],
+  ])('%s: a malformed input request never reaches the handler', async (scenario, fault) => {
+    const asked: unknown[] = [];
+    const handlers = {
+      elicitation: (params: unknown) => (asked.push(params), { action: 'decline' as const }),
+      sampling: (params: unknown) => (asked.push(params), { role: 'assistant' as const, content: { type: 'text', text: 'x' }, model: 'm' }),
+    };
+    const error = await failure(createClient(url(scenario), { handlers }).callTool('t'));
+    expect({ code: error.code, asked }).toEqual({ code: 'INVALID_RESPONSE', asked: [] });
+    expect(error.message).toContain(fault);
   });
 
   it('the CLI exits 3 on a tool result with a malformed content block', async () => {
