@@ -3,67 +3,23 @@
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification } from '../protocol/jsonrpc.ts';
 import { MODERN_VERSION } from '../protocol/revisions.ts';
-import type { LogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, GetPromptResult, Implementation, ReadResourceResult } from '../protocol/types.ts';
 import { McpClientError } from './errors.ts';
 import { Connection } from './connection.ts';
-import type { RequestOptions, ToolCallOptions } from './connection.ts';
-import type { Endpoint, FetchLike, RetryPolicy } from './http-exchange.ts';
-import type { InputHandlers } from './input-handlers.ts';
+import type { RequestOptions, ToolCallOptions } from './request-options.ts';
+import type { ClientOptions, ListOptions, ListenOptions } from './client-options.ts';
+import type { Endpoint, FetchLike } from './http-exchange.ts';
 import { IdleWatch } from './idle-watch.ts';
 import { ListCache } from './list-cache.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { OAuthSession } from './oauth.ts';
-import type { OAuthProvider } from './oauth-types.ts';
 import { callToolResult, completeResult, getPromptResult, promptList, readResourceResult, resourceList, resourceTemplateList, serverInfo, stringList, toolList } from './result-shapes.ts';
-import type { PartialResult, ToolStreamEvent } from './partial-results.ts';
+import type { ToolStreamEvent } from './partial-results.ts';
 import { Subscription } from './subscription.ts';
+import { streamToolEvents } from './tool-stream.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
 import type { HeaderParam } from './tool-headers.ts';
 import type { CompleteResult, CompletionReference, Era, ListenFilter, Prompt, Resource, ResourceTemplate, ServerDescription, Tool } from './types.ts';
-
-export interface ClientOptions {
-  clientInfo?: Implementation;
-  /** Sent on every request (names are case-insensitive). */
-  headers?: Record<string, string>;
-  /** A bearer token, or a function asked before every request (refresh it there). */
-  token?: string | (() => string | undefined | Promise<string | undefined>);
-  fetch?: FetchLike;
-  /** Run the OAuth 2.1 flow on 401 / 403 insufficient_scope and retry once (replaces `token`). */
-  oauth?: OAuthProvider;
-  /** Ask for JSON Lines (`application/jsonl`) ahead of SSE; servers that do not offer it answer SSE. */
-  preferJsonLines?: boolean;
-  /** The largest single message read from the server; a larger one fails with MESSAGE_TOO_LARGE. Default 16 MiB. */
-  maxMessageBytes?: number;
-  /** `auto` (default) probes 2026-07-28 and falls back to 2025 revisions. */
-  era?: 'auto' | Era;
-  /** Answers to elicitation, sampling and roots requests; declared as client capabilities. */
-  handlers?: InputHandlers;
-  /** Per-call limit unless a call says otherwise; 0 for none. Default 60 s. */
-  timeoutMs?: number;
-  /** Default retry policy; it applies only to calls marked `safe` (here or per call). */
-  retry?: RetryPolicy;
-  logLevel?: LogLevel;
-  /** Every notification the client receives, from any call or listen stream. */
-  onNotification?: (message: JsonRpcNotification) => void;
-  /** Things worth telling a user that no call can report (a tool dropped for an invalid x-mcp-header, a broken 2025 session stream, a partial result dropped as out of order). */
-  onWarning?: (message: string) => void;
-  maxInputRounds?: number;
-  /** A cache shared between clients for `cacheScope: "public"` results; private ones stay per client. */
-  sharedCache?: ListCache;
-  /** Where the era of each endpoint is remembered; shared by all clients by default. */
-  eraMemory?: Map<string, Era>;
-}
-
-export interface ListenOptions extends Omit<RequestOptions, 'onNotification' | 'timeoutMs'> {
-  /** Longest silence (no bytes at all, keep-alive comments included) before the stream is presumed dead; 0 for none. Default 60 s. */
-  idleTimeoutMs?: number;
-}
-
-export interface ListOptions extends RequestOptions {
-  /** Skip the cache and ask the server. */
-  fresh?: boolean;
-}
 
 /** Four of our server's default 15 s keep-alives; MCP 2026-07-28 (basic/transports/streamable-http, "Receiving Messages") encourages them on long streams. */
 const DEFAULT_LISTEN_IDLE_MS = 60_000;
@@ -264,45 +220,8 @@ export class McpClient {
    *   else finish(event.result);
    * }
    */
-  async *streamTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): AsyncGenerator<ToolStreamEvent, void, undefined> {
-    const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    // One piece waits here while the loop body runs; the reader holds the next until it is taken.
-    let offered: { piece: PartialResult; taken(): void } | undefined;
-    let wake: (() => void) | undefined;
-    let outcome: { result: CallToolResult } | { error: unknown } | undefined;
-    const onPartial = (piece: PartialResult) =>
-      new Promise<void>((taken) => {
-        offered = { piece, taken };
-        wake?.();
-      });
-    const call = this.callTool(name, args, { ...options, signal, onPartial }).then(
-      (result) => void (outcome = { result }),
-      (error: unknown) => void (outcome = { error }),
-    );
-    void call.then(() => wake?.());
-    try {
-      for (;;) {
-        if (offered) {
-          const { piece, taken } = offered;
-          offered = undefined;
-          taken();
-          yield { type: 'partial', ...piece };
-        } else if (outcome) {
-          if ('error' in outcome) throw outcome.error;
-          yield { type: 'result', result: outcome.result };
-          return;
-        } else {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-      }
-    } finally {
-      // Left early (break, throw, return): close the stream, which a server takes as cancellation.
-      stop.abort();
-      offered?.taken();
-      await call;
-    }
+  streamTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): AsyncGenerator<ToolStreamEvent, void, undefined> {
+    return streamToolEvents(options.signal, (signal, onPartial) => this.callTool(name, args, { ...options, signal, onPartial }));
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
