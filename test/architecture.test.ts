@@ -55,6 +55,16 @@ const ALLOWED: Record<string, string[]> = {
 /** The only modules that may use Node built-ins: the Node adapter, the Node launcher and the CLI's file access. */
 const NODE_MODULES = ['adapter/node.ts', 'demo/node.ts', 'cli/files.ts'];
 const CORE = ['protocol', 'schema', 'store', 'mrtr', 'server'];
+/** A module longer than this does more than one job: split it by job. */
+const MAX_MODULE_LINES = 310;
+/** Modules issue 12 is still splitting, at their length then: each may only shrink, and leaves this list once it fits. */
+const STILL_OVERSIZED: Record<string, number> = {
+  'schema/json-schema-validator.ts': 328,
+  'schema/json-schema-keywords.ts': 358,
+  'http/handler.ts': 386,
+  'mrtr/request-state.ts': 405,
+  'server/server.ts': 659,
+};
 
 interface SourceFile {
   path: string;
@@ -121,6 +131,13 @@ describe('architecture', () => {
   it('flags an upward import out of the CLI', () => {
     const reach = { path: join(src, 'cli', 'x.ts'), rel: join('cli', 'x.ts'), imports: ['../server/server.ts'] };
     expect(layeringViolations([reach])).toEqual(['cli/x.ts → server/server.ts']);
+  });
+
+  it('keeps every module of src within ~300 lines (small modules, one job each)', () => {
+    const lengths = new Map(files.map((f) => [f.rel, readFileSync(f.path, 'utf8').split('\n').length - 1]));
+    const oversized = [...lengths].filter(([rel, lines]) => lines > MAX_MODULE_LINES && !(Object.hasOwn(STILL_OVERSIZED, rel) && lines <= STILL_OVERSIZED[rel]!));
+    const stale = Object.keys(STILL_OVERSIZED).filter((rel) => (lengths.get(rel) ?? 0) <= MAX_MODULE_LINES);
+    expect({ oversized, stale }).toEqual({ oversized: [], stale: [] });
   });
 
   it('bundles the app with the auth gate for a neutral platform (Workers, Edge) with no Node built-ins', async () => {
