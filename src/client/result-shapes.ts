@@ -4,9 +4,9 @@
 // on is checked (required fields, their types, the content block kinds); extra fields pass through.
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject } from '../protocol/jsonrpc.ts';
-import type { CallToolResult, GetPromptResult, Implementation, ReadResourceResult } from '../protocol/types.ts';
+import type { CallToolResult, ContentBlock, GetPromptResult, Implementation, ReadResourceResult } from '../protocol/types.ts';
 import { McpClientError } from './errors.ts';
-import type { CompleteResult, Prompt, Resource, ResourceTemplate, Tool } from './types.ts';
+import type { CompleteResult, ListenFilter, Prompt, Resource, ResourceTemplate, Tool } from './types.ts';
 
 /** What is wrong with a value, as a clause ("has no string \"name\""), or undefined when it has the shape. */
 type Fault = string | undefined;
@@ -71,6 +71,9 @@ function contentBlockFault(value: JsonObject): Fault {
   return inner === undefined ? undefined : `holds a "resource" that ${inner}`;
 }
 
+/** One content block of a kind MCP defines, with the fields that kind requires (tool results, partial results). */
+export const isContentBlock = (value: unknown): value is ContentBlock => isJsonObject(value) && contentBlockFault(value) === undefined;
+
 /**
  * A checker for results of one shape: returns the result, typed, once `fault` finds nothing.
  * The type predicate stands for exactly that check, so no cast is needed.
@@ -133,4 +136,12 @@ export function stringList(method: string, result: JsonObject, field: string): s
   const value = result[field];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
   throw invalid(method, Array.isArray(value) ? `whose "${field}" are not all strings` : `that ${fieldsFault(result, { [field]: 'array' })}`, result);
+}
+
+/** The filter a server acknowledges for `subscriptions/listen`: boolean flags and the resource URIs it watches. */
+export function isListenFilter(value: unknown): value is ListenFilter {
+  if (!isJsonObject(value)) return false;
+  const flags = fieldsFault(value, { 'toolsListChanged?': 'boolean', 'promptsListChanged?': 'boolean', 'resourcesListChanged?': 'boolean', 'resourceSubscriptions?': 'array' });
+  const uris = value.resourceSubscriptions;
+  return flags === undefined && (uris === undefined || (Array.isArray(uris) && uris.every((uri) => typeof uri === 'string')));
 }

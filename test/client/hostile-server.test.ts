@@ -64,6 +64,16 @@ const SCENARIOS: Record<string, (res: ServerResponse, message: Message) => void>
   'prompt-list-string': (res, { id }) => reply(res, rpc(id, '"result":{"prompts":["greet"]}')),
   'elicit-without-message': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"input_required","inputRequests":{"q":{"method":"elicitation/create","params":{"requestedSchema":{"type":"object"}}}}}')),
   'sampling-without-max-tokens': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"input_required","inputRequests":{"q":{"method":"sampling/createMessage","params":{"messages":[]}}}}')),
+  'bad-acknowledgement': (res, { id }) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(`data: {"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"requestId":${id},"notifications":{"toolsListChanged":"yes"}}}\n\n`);
+    res.end(`data: ${rpc(id, '"result":{}')}\n\n`);
+  },
+  'partial-without-text': (res, { id }) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"jsonrpc":"2.0","method":"notifications/tools/partial_result","params":{"partialResultToken":"partial-1","seq":0,"content":[{"type":"text"}]}}\n\n');
+    res.end(`data: ${rpc(id, '"result":{"content":[{"type":"text","text":"whole"}]}')}\n\n`);
+  },
   'endless-sse': (res) => pump(res, 'endless-sse', 'text/event-stream', 'data: '),
   'endless-json': (res) => pump(res, 'endless-json', 'application/json', '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"'),
   'endless-error': (res) => pump(res, 'endless-error', 'text/plain', 'oops', 500),
@@ -234,6 +244,25 @@ describe('a server that sends an endless message', () => {
     const { code, stderr } = await cli(['call', url('endless-sse'), 't']);
     expect(code).toBe(3);
     expect(stderr).toContain('error (MESSAGE_TOO_LARGE)');
+  });
+});
+
+describe('malformed notifications', () => {
+  it('bad-acknowledgement: a filter that is not one rejects `acknowledged` with INVALID_RESPONSE', async () => {
+    const subscription = createClient(url('bad-acknowledgement')).listen({ toolsListChanged: true });
+    const error = await failure(subscription.acknowledged);
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain('flags must be booleans');
+    subscription.close();
+  });
+
+  it('partial-without-text: a piece with a malformed content block is dropped with a warning, the result still arrives', async () => {
+    const warnings: string[] = [];
+    const pieces: unknown[] = [];
+    const client = createClient(url('partial-without-text'), { onWarning: (message) => warnings.push(message) });
+    const result = await client.callTool('t', {}, { onPartial: (piece) => void pieces.push(piece) });
+    expect({ result, pieces }).toEqual({ result: { content: [{ type: 'text', text: 'whole' }] }, pieces: [] });
+    expect(warnings).toEqual([expect.stringContaining('Ignoring partial result 0: its content is not an array of content blocks')]);
   });
 });
 
