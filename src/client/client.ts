@@ -106,7 +106,7 @@ export class McpClient {
     const key = this.#key(method, cursor);
     if (!options.fresh) {
       const hit = this.#privateCache.get(key) ?? this.#publicCache.get(key);
-      if (hit !== undefined) return hit as JsonObject;
+      if (isJsonObject(hit)) return hit;
     }
     const result = await this.#connection.request(method, params, options);
     const ttl = typeof result.ttlMs === 'number' ? result.ttlMs : 0;
@@ -135,7 +135,7 @@ export class McpClient {
       const era = await this.#connection.ensureEra(signal, options.retry);
       if (era === 'legacy') {
         const session = await this.#connection.legacySession(signal, options.retry);
-        return { era, protocolVersion: session.protocolVersion, supportedVersions: [session.protocolVersion], ...session.describe() } as ServerDescription;
+        return { era, protocolVersion: session.protocolVersion, supportedVersions: [session.protocolVersion], ...session.describe() };
       }
       const probed = options.fresh ? undefined : this.#connection.takeProbeResult();
       const result = probed ?? (await this.#cached('server/discover', {}, undefined, { ...options, signal }));
