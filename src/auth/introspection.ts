@@ -1,5 +1,6 @@
 // Opaque access tokens checked with the authorization server (RFC 7662 token introspection),
 // cached per token digest until the token's expiry or `cacheMs`, whichever comes first.
+import { isJsonObject } from '../protocol/jsonrpc.ts';
 import { refuse, scopesFrom } from './verifier.ts';
 import type { TokenVerdict, TokenVerifier } from './verifier.ts';
 
@@ -40,7 +41,10 @@ export function introspectionVerifier(options: IntrospectionOptions): TokenVerif
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });
       if (!response.ok) throw new Error(`introspection answered ${response.status}`);
-      body = (await response.json()) as Record<string, unknown>;
+      const answer: unknown = await response.json();
+      // RFC 7662 §2.2: the answer is a JSON object; anything else is a broken server, not a verdict on the token.
+      if (!isJsonObject(answer)) throw new Error('introspection answered with something other than a JSON object');
+      body = answer;
     } catch (cause) {
       return { ok: false, kind: 'unavailable', description: 'The authorization server cannot check tokens right now (introspection failed); retry shortly.', cause };
     }

@@ -3,67 +3,23 @@
 import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification } from '../protocol/jsonrpc.ts';
 import { MODERN_VERSION } from '../protocol/revisions.ts';
-import type { LogLevel } from '../protocol/revisions.ts';
 import type { CallToolResult, GetPromptResult, Implementation, ReadResourceResult } from '../protocol/types.ts';
 import { McpClientError } from './errors.ts';
 import { Connection } from './connection.ts';
-import type { RequestOptions, ToolCallOptions } from './connection.ts';
-import type { Endpoint, FetchLike, RetryPolicy } from './http-exchange.ts';
-import type { InputHandlers } from './input-handlers.ts';
+import type { RequestOptions, ToolCallOptions } from './request-options.ts';
+import type { ClientOptions, ListOptions, ListenOptions } from './client-options.ts';
+import type { Endpoint, FetchLike } from './http-exchange.ts';
 import { IdleWatch } from './idle-watch.ts';
 import { ListCache } from './list-cache.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { OAuthSession } from './oauth.ts';
-import type { OAuthProvider } from './oauth-types.ts';
-import { requireArray, requireObject } from './result-shapes.ts';
-import type { PartialResult, ToolStreamEvent } from './partial-results.ts';
+import { callToolResult, completeResult, getPromptResult, promptList, readResourceResult, resourceList, resourceTemplateList, serverInfo, stringList, toolList } from './result-shapes.ts';
+import type { ToolStreamEvent } from './partial-results.ts';
 import { Subscription } from './subscription.ts';
+import { streamToolEvents } from './tool-stream.ts';
 import { analyseToolHeaders, paramHeaders } from './tool-headers.ts';
 import type { HeaderParam } from './tool-headers.ts';
 import type { CompleteResult, CompletionReference, Era, ListenFilter, Prompt, Resource, ResourceTemplate, ServerDescription, Tool } from './types.ts';
-
-export interface ClientOptions {
-  clientInfo?: Implementation;
-  /** Sent on every request (names are case-insensitive). */
-  headers?: Record<string, string>;
-  /** A bearer token, or a function asked before every request (refresh it there). */
-  token?: string | (() => string | undefined | Promise<string | undefined>);
-  fetch?: FetchLike;
-  /** Run the OAuth 2.1 flow on 401 / 403 insufficient_scope and retry once (replaces `token`). */
-  oauth?: OAuthProvider;
-  /** Ask for JSON Lines (`application/jsonl`) ahead of SSE; servers that do not offer it answer SSE. */
-  preferJsonLines?: boolean;
-  /** The largest single message read from the server; a larger one fails with MESSAGE_TOO_LARGE. Default 16 MiB. */
-  maxMessageBytes?: number;
-  /** `auto` (default) probes 2026-07-28 and falls back to 2025 revisions. */
-  era?: 'auto' | Era;
-  /** Answers to elicitation, sampling and roots requests; declared as client capabilities. */
-  handlers?: InputHandlers;
-  /** Per-call limit unless a call says otherwise; 0 for none. Default 60 s. */
-  timeoutMs?: number;
-  /** Default retry policy; it applies only to calls marked `safe` (here or per call). */
-  retry?: RetryPolicy;
-  logLevel?: LogLevel;
-  /** Every notification the client receives, from any call or listen stream. */
-  onNotification?: (message: JsonRpcNotification) => void;
-  /** Things worth telling a user that no call can report (a tool dropped for an invalid x-mcp-header, a broken 2025 session stream, a partial result dropped as out of order). */
-  onWarning?: (message: string) => void;
-  maxInputRounds?: number;
-  /** A cache shared between clients for `cacheScope: "public"` results; private ones stay per client. */
-  sharedCache?: ListCache;
-  /** Where the era of each endpoint is remembered; shared by all clients by default. */
-  eraMemory?: Map<string, Era>;
-}
-
-export interface ListenOptions extends Omit<RequestOptions, 'onNotification' | 'timeoutMs'> {
-  /** Longest silence (no bytes at all, keep-alive comments included) before the stream is presumed dead; 0 for none. Default 60 s. */
-  idleTimeoutMs?: number;
-}
-
-export interface ListOptions extends RequestOptions {
-  /** Skip the cache and ask the server. */
-  fresh?: boolean;
-}
 
 /** Four of our server's default 15 s keep-alives; MCP 2026-07-28 (basic/transports/streamable-http, "Receiving Messages") encourages them on long streams. */
 const DEFAULT_LISTEN_IDLE_MS = 60_000;
@@ -150,7 +106,7 @@ export class McpClient {
     const key = this.#key(method, cursor);
     if (!options.fresh) {
       const hit = this.#privateCache.get(key) ?? this.#publicCache.get(key);
-      if (hit !== undefined) return hit as JsonObject;
+      if (isJsonObject(hit)) return hit;
     }
     const result = await this.#connection.request(method, params, options);
     const ttl = typeof result.ttlMs === 'number' ? result.ttlMs : 0;
@@ -158,13 +114,13 @@ export class McpClient {
     return result;
   }
 
-  async #list<T>(method: string, field: string, options: ListOptions): Promise<T[]> {
+  async #list<T>(method: string, field: string, shape: (method: string, page: JsonObject, field: string) => T[], options: ListOptions): Promise<T[]> {
     const items: T[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.#cached(method, cursor === undefined ? {} : { cursor }, cursor, options);
-      items.push(...(requireArray(method, page, field) as T[]));
+      items.push(...shape(method, page, field));
       // An empty-string cursor is a valid cursor (2026-07-28), not an end marker.
       cursor = typeof page.nextCursor === 'string' ? page.nextCursor : undefined;
       if (cursor !== undefined && seen.has(cursor)) throw new McpClientError('INVALID_RESPONSE', `${method} returned the cursor ${JSON.stringify(cursor)} twice; stopping instead of looping.`);
@@ -179,20 +135,20 @@ export class McpClient {
       const era = await this.#connection.ensureEra(signal, options.retry);
       if (era === 'legacy') {
         const session = await this.#connection.legacySession(signal, options.retry);
-        return { era, protocolVersion: session.protocolVersion, supportedVersions: [session.protocolVersion], ...session.describe() } as ServerDescription;
+        return { era, protocolVersion: session.protocolVersion, supportedVersions: [session.protocolVersion], ...session.describe() };
       }
       const probed = options.fresh ? undefined : this.#connection.takeProbeResult();
       const result = probed ?? (await this.#cached('server/discover', {}, undefined, { ...options, signal }));
       if (probed) this.#privateCache.set(this.#key('server/discover'), probed, typeof probed.ttlMs === 'number' ? probed.ttlMs : 0);
       const meta = isJsonObject(result._meta) ? result._meta : {};
-      const serverInfo = meta['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo;
+      const info = serverInfo('server/discover', result, meta['io.modelcontextprotocol/serverInfo'] ?? result.serverInfo);
       const description: ServerDescription = {
         era,
         protocolVersion: MODERN_VERSION,
-        supportedVersions: requireArray('server/discover', result, 'supportedVersions').filter((v): v is string => typeof v === 'string'),
+        supportedVersions: stringList('server/discover', result, 'supportedVersions'),
         capabilities: isJsonObject(result.capabilities) ? result.capabilities : {},
       };
-      if (isJsonObject(serverInfo)) description.serverInfo = serverInfo as unknown as Implementation;
+      if (info) description.serverInfo = info;
       if (typeof result.instructions === 'string') description.instructions = result.instructions;
       return description;
     });
@@ -203,7 +159,7 @@ export class McpClient {
    * rules is dropped, as the spec requires of clients.
    */
   async listTools(options: ListOptions = {}): Promise<Tool[]> {
-    const tools = await this.#list<Tool>('tools/list', 'tools', options);
+    const tools = await this.#list('tools/list', 'tools', toolList, options);
     const modern = this.era === 'modern';
     const kept: Tool[] = [];
     for (const tool of tools) {
@@ -220,15 +176,15 @@ export class McpClient {
   }
 
   listResources(options: ListOptions = {}): Promise<Resource[]> {
-    return this.#list<Resource>('resources/list', 'resources', options);
+    return this.#list('resources/list', 'resources', resourceList, options);
   }
 
   listResourceTemplates(options: ListOptions = {}): Promise<ResourceTemplate[]> {
-    return this.#list<ResourceTemplate>('resources/templates/list', 'resourceTemplates', options);
+    return this.#list('resources/templates/list', 'resourceTemplates', resourceTemplateList, options);
   }
 
   listPrompts(options: ListOptions = {}): Promise<Prompt[]> {
-    return this.#list<Prompt>('prompts/list', 'prompts', options);
+    return this.#list('prompts/list', 'prompts', promptList, options);
   }
 
   /**
@@ -247,8 +203,7 @@ export class McpClient {
       if (this.era === 'modern') headers = paramHeaders(this.#toolHeaders.get(name) ?? [], args);
     }
     const result = await this.#connection.request('tools/call', { name, arguments: args }, { ...options, headers: { ...options.headers, ...headers } });
-    requireArray('tools/call', result, 'content');
-    return result as CallToolResult;
+    return callToolResult('tools/call', result);
   }
 
   /**
@@ -265,65 +220,25 @@ export class McpClient {
    *   else finish(event.result);
    * }
    */
-  async *streamTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): AsyncGenerator<ToolStreamEvent, void, undefined> {
-    const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    // One piece waits here while the loop body runs; the reader holds the next until it is taken.
-    let offered: { piece: PartialResult; taken(): void } | undefined;
-    let wake: (() => void) | undefined;
-    let outcome: { result: CallToolResult } | { error: unknown } | undefined;
-    const onPartial = (piece: PartialResult) =>
-      new Promise<void>((taken) => {
-        offered = { piece, taken };
-        wake?.();
-      });
-    const call = this.callTool(name, args, { ...options, signal, onPartial }).then(
-      (result) => void (outcome = { result }),
-      (error: unknown) => void (outcome = { error }),
-    );
-    void call.then(() => wake?.());
-    try {
-      for (;;) {
-        if (offered) {
-          const { piece, taken } = offered;
-          offered = undefined;
-          taken();
-          yield { type: 'partial', ...piece };
-        } else if (outcome) {
-          if ('error' in outcome) throw outcome.error;
-          yield { type: 'result', result: outcome.result };
-          return;
-        } else {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-      }
-    } finally {
-      // Left early (break, throw, return): close the stream, which a server takes as cancellation.
-      stop.abort();
-      offered?.taken();
-      await call;
-    }
+  streamTool(name: string, args: JsonObject = {}, options: RequestOptions = {}): AsyncGenerator<ToolStreamEvent, void, undefined> {
+    return streamToolEvents(options.signal, (signal, onPartial) => this.callTool(name, args, { ...options, signal, onPartial }));
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
     const result = await this.#connection.request('resources/read', { uri }, options);
-    requireArray('resources/read', result, 'contents');
-    return result as unknown as ReadResourceResult;
+    return readResourceResult('resources/read', result);
   }
 
   async getPrompt(name: string, args: Record<string, string> = {}, options: RequestOptions = {}): Promise<GetPromptResult> {
     const result = await this.#connection.request('prompts/get', { name, arguments: args }, options);
-    requireArray('prompts/get', result, 'messages');
-    return result as unknown as GetPromptResult;
+    return getPromptResult('prompts/get', result);
   }
 
   async complete(ref: CompletionReference, argument: { name: string; value: string }, options: RequestOptions & { context?: { arguments: Record<string, string> } } = {}): Promise<CompleteResult> {
     const params: JsonObject = { ref, argument };
     if (options.context) params.context = options.context;
     const result = await this.#connection.request('completion/complete', params, options);
-    requireArray('completion/complete', requireObject('completion/complete', result, 'completion'), 'values');
-    return result as unknown as CompleteResult;
+    return completeResult('completion/complete', result);
   }
 
   /** A raw request for methods this class does not wrap; resolves with the complete result. */

@@ -3,7 +3,7 @@
 // supported version), a 400/404/405 without one falls back to `initialize` (MCP 2026-07-28 specification, basic/transports,
 // "Backward Compatibility"). The era is remembered per endpoint. MRTR rounds run here.
 import { ErrorCode, isJsonObject } from '../protocol/jsonrpc.ts';
-import type { JsonObject, JsonRpcErrorObject, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../protocol/jsonrpc.ts';
 import { NAME_FIELD } from '../protocol/methods.ts';
 import { MODERN_VERSION, MetaKey } from '../protocol/revisions.ts';
 import type { LogLevel } from '../protocol/revisions.ts';
@@ -13,53 +13,15 @@ import { McpClientError, abortError } from './errors.ts';
 import { encodeHeaderValue } from './header-values.ts';
 import { failureError, postMessage, readFailure } from './http-exchange.ts';
 import type { Endpoint, RetryPolicy } from './http-exchange.ts';
-import type { IdleWatch } from './idle-watch.ts';
 import { answerInputRequest, answerInputRequests, capabilitiesFor } from './input-handlers.ts';
 import type { InputContext, InputHandlers } from './input-handlers.ts';
 import { LEGACY_OFFERS, LegacySession, SessionExpired } from './legacy-session.ts';
 import { PARTIAL_RESULTS_CAPABILITY } from '../protocol/partial-results.ts';
-import { PartialStream } from './partial-results.ts';
-import type { OnPartial } from './partial-results.ts';
+import { CallTracker } from './call-tracker.ts';
+import type { RequestOptions, StreamRequestOptions, ToolCallOptions } from './request-options.ts';
+import { rpcError } from './rpc-error.ts';
 import { awaitResponse } from './rpc-stream.ts';
-import type { Era, Progress } from './types.ts';
-
-export interface RequestOptions {
-  /** Aborting closes the response stream, which a 2026-07-28 server treats as cancellation. */
-  signal?: AbortSignal;
-  /** Whole-call limit across MRTR rounds; 0 for none. */
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  /** Sends `_meta.progressToken` and receives `notifications/progress` for it. */
-  onProgress?: (progress: Progress) => void;
-  /** Every notification on this call's stream (log messages, progress, …). */
-  onNotification?: (message: JsonRpcNotification) => void;
-  /** Overrides the client's handlers for this call (and with them the declared capabilities). */
-  handlers?: InputHandlers;
-  /** Asks for `notifications/message` at this level and above (`_meta` logLevel). */
-  logLevel?: LogLevel;
-  /** Extra `_meta` entries. */
-  meta?: JsonObject;
-  /** Extra headers on the 2026 lane (the client adds `Mcp-Param-*` here). */
-  headers?: Record<string, string>;
-}
-
-/** What the client's own `listen()` adds to a request; not a public option. */
-export interface StreamRequestOptions extends RequestOptions {
-  /** Restarted by every chunk of the response body; its signal must be part of `signal`. */
-  idle?: IdleWatch;
-}
-
-/** What `tools/call` takes beyond any request's options. */
-export interface ToolCallOptions extends RequestOptions {
-  /**
-   * Opts the call in to partial results (an extension following the SEP-2998 draft): declares
-   * `partialResults`, issues a `partialResultToken`, and hands over each piece in order as it
-   * arrives. The next piece is read only once a returned promise settles (a slow receiver slows
-   * the server rather than filling memory); a throw ends the call. Servers without the extension
-   * send no pieces; the final result holds every piece either way.
-   */
-  onPartial?: OnPartial;
-}
+import type { Era } from './types.ts';
 
 export interface ConnectionOptions {
   endpoint: Endpoint;
@@ -76,12 +38,6 @@ export interface ConnectionOptions {
   onWarning(message: string): void;
 }
 
-/** The per-call tokens a request carries and the streams that answer to them. */
-interface Tracked {
-  progressToken: string | undefined;
-  partials: PartialStream | undefined;
-}
-
 /** Methods that exist only in 2026-07-28. */
 const MODERN_ONLY = new Set(['server/discover', 'subscriptions/listen']);
 /** Codes that only a modern server sends with any id (SEP-2243, SEP-2575). */
@@ -93,21 +49,6 @@ class LegacyFallback extends Error {}
 interface Exchanged {
   response: JsonRpcResponse;
   status: number;
-}
-
-export function rpcError(method: string, error: JsonRpcErrorObject, status?: number): McpClientError {
-  const details = { rpcCode: error.code, data: error.data, status };
-  let hint = '';
-  if (error.code === ErrorCode.MethodNotFound) hint = ` The server does not offer ${method}; discover() lists what it does.`;
-  if (error.code === ErrorCode.MissingRequiredClientCapability) {
-    const needed = isJsonObject(error.data) ? JSON.stringify(error.data.requiredCapabilities) : 'more capabilities';
-    hint = ` The server needs client capabilities ${needed}: set the matching input handler (elicitation, sampling, roots).`;
-  }
-  if (error.code === ErrorCode.HeaderMismatch) hint = ' A proxy may be rewriting MCP headers, or the tool list is stale: list tools again.';
-  if (error.code === ErrorCode.UnsupportedProtocolVersion) {
-    return new McpClientError('UNSUPPORTED_VERSION', `${method}: ${error.message} This client speaks ${MODERN_VERSION} and ${LEGACY_OFFERS.join(', ')}.`, details);
-  }
-  return new McpClientError('PROTOCOL_ERROR', `${method} failed with JSON-RPC error ${error.code}: ${error.message}${hint}`, details);
 }
 
 export class Connection {
@@ -194,7 +135,7 @@ export class Connection {
 
   async #runProbe(signal: AbortSignal, retry?: RetryPolicy): Promise<Era> {
     try {
-      const { response, status } = await this.#exchange('server/discover', {}, { retry }, this.#options.handlers, undefined, signal);
+      const { response, status } = await this.#exchange('server/discover', {}, { retry }, this.#options.handlers, this.#track({}), signal);
       // -32022 naming only revisions newer than ours: a modern server we cannot speak to.
       if ('error' in response && response.error.code === ErrorCode.UnsupportedProtocolVersion) throw rpcError('server/discover', response.error, status);
       const result = 'result' in response ? response.result : undefined;
@@ -237,25 +178,8 @@ export class Connection {
     });
   }
 
-  #track(options: ToolCallOptions): Tracked {
-    return {
-      progressToken: options.onProgress ? `progress-${++this.#nextProgress}` : undefined,
-      partials: options.onPartial ? new PartialStream(options.onPartial, this.#options.onWarning) : undefined,
-    };
-  }
-
-  /** Hands a notification to the call's listeners; a returned promise holds the read until a partial-result receiver is ready. */
-  #dispatch(message: JsonRpcNotification, tracked: Tracked | undefined, options: RequestOptions): void | Promise<void> {
-    const params = message.params ?? {};
-    if (message.method === 'notifications/progress' && tracked?.progressToken !== undefined && params.progressToken === tracked.progressToken) {
-      const progress: Progress = { progress: Number(params.progress) };
-      if (typeof params.total === 'number') progress.total = params.total;
-      if (typeof params.message === 'string') progress.message = params.message;
-      options.onProgress?.(progress);
-    }
-    options.onNotification?.(message);
-    this.#options.onNotification(message);
-    return tracked?.partials?.receive(message);
+  #track(options: ToolCallOptions): CallTracker {
+    return new CallTracker(options, options.onProgress ? `progress-${++this.#nextProgress}` : undefined, this.#options);
   }
 
   #context(method: string, params: JsonObject, signal: AbortSignal): InputContext {
@@ -288,7 +212,7 @@ export class Connection {
   }
 
   /** One POST on the 2026 lane (plus a version retry, and re-issues of a broken stream for safe requests). */
-  async #exchange(method: string, params: JsonObject, options: StreamRequestOptions, handlers: InputHandlers, tracked: Tracked | undefined, signal: AbortSignal): Promise<Exchanged> {
+  async #exchange(method: string, params: JsonObject, options: StreamRequestOptions, handlers: InputHandlers, tracked: CallTracker, signal: AbortSignal): Promise<Exchanged> {
     const { endpoint } = this.#options;
     const retry = options.retry ?? this.#options.retry;
     let version = MODERN_VERSION;
@@ -297,7 +221,7 @@ export class Connection {
       const id = ++this.#nextId;
       const capabilities = capabilitiesFor(handlers);
       // A fresh token per request: each request's pieces are numbered from 0.
-      const partials = tracked?.partials?.begin(`partial-${++this.#nextPartial}`);
+      const partials = tracked.partials?.begin(`partial-${++this.#nextPartial}`);
       if (partials) capabilities[PARTIAL_RESULTS_CAPABILITY] = {};
       const meta: JsonObject = {
         ...options.meta,
@@ -308,7 +232,7 @@ export class Connection {
       };
       const level = options.logLevel ?? this.#options.logLevel;
       if (level) meta[MetaKey.logLevel] = level;
-      if (tracked?.progressToken !== undefined) meta.progressToken = tracked.progressToken;
+      if (tracked.progressToken !== undefined) meta.progressToken = tracked.progressToken;
       const headers: Record<string, string> = { 'mcp-protocol-version': version, 'mcp-method': method, ...options.headers };
       const field = NAME_FIELD[method];
       const name = field === undefined ? undefined : params[field];
@@ -329,7 +253,7 @@ export class Connection {
         throw failureError(failure, endpoint.url);
       }
       if (response.status === 202) throw new McpClientError('INVALID_RESPONSE', `The server answered ${method} with 202 Accepted and no result.`);
-      const answer = await awaitResponse(options.idle?.observe(response) ?? response, id, { notification: (message) => this.#dispatch(message, tracked, options) }, endpoint.maxMessageBytes);
+      const answer = await awaitResponse(options.idle?.observe(response) ?? response, id, { notification: (message) => tracked.deliver(message) }, endpoint.maxMessageBytes);
       if (answer) return { response: answer, status: response.status };
       // 2026-07-28: a broken stream loses the request; only a new request with a new id recovers it.
       if (retry?.safe && reissues++ < retry.attempts) continue;
@@ -352,7 +276,7 @@ export class Connection {
         const response = await session.request(method, body, {
           signal,
           retry,
-          notification: (message) => this.#dispatch(message, tracked, options),
+          notification: (message) => tracked.deliver(message),
           answer: (request) => answerInputRequest(handlers, request.method, request.params, context),
         });
         if ('error' in response) throw rpcError(method, response.error);

@@ -119,7 +119,8 @@ export async function readFailure(response: Response, maxBytes: number): Promise
     const parsed: unknown = JSON.parse(body);
     if (isJsonObject(parsed) && isJsonObject(parsed.error) && typeof parsed.error.code === 'number') {
       const { code, message, data } = parsed.error;
-      rpc = { code, message: typeof message === 'string' ? message : '', data, id: parsed.id as JsonRpcId | null | undefined };
+      const { id } = parsed;
+      rpc = { code, message: typeof message === 'string' ? message : '', data, id: typeof id === 'string' || typeof id === 'number' || id === null ? id : undefined };
     }
   } catch {
     // Not JSON: an HTML error page or plain text from a proxy; `body` keeps it for the message.

@@ -1,8 +1,8 @@
 // `stateless-mcp/client`: a fetch-based MCP client for 2026-07-28 servers and 2025-era ones, for
 // Node, browsers, edge runtimes, Deno and Bun. Imports only the protocol layer.
 export { McpClient, createClient } from './client.ts';
-export type { ClientOptions, ListOptions, ListenOptions } from './client.ts';
-export type { RequestOptions, ToolCallOptions } from './connection.ts';
+export type { ClientOptions, ListOptions, ListenOptions } from './client-options.ts';
+export type { RequestOptions, ToolCallOptions } from './request-options.ts';
 export { PARTIAL_RESULT_METHOD } from '../protocol/partial-results.ts';
 export type { OnPartial, PartialResult, ToolStreamEvent } from './partial-results.ts';
 export { McpClientError, isClientError } from './errors.ts';

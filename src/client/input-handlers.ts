@@ -42,12 +42,22 @@ const HANDLER_FOR: Record<string, keyof InputHandlers> = {
   'roots/list': 'roots',
 };
 
+const isElicitParams = (params: JsonObject): params is JsonObject & ElicitRequestParams =>
+  typeof params.message === 'string' && (params.mode === undefined || params.mode === 'form' || params.mode === 'url');
+const isSamplingParams = (params: JsonObject): params is JsonObject & CreateMessageRequestParams => Array.isArray(params.messages) && typeof params.maxTokens === 'number';
+
+/** The request's params under their MCP type once `fits` holds, so a handler never sees a malformed request. */
+function checkedParams<T>(method: string, params: JsonObject, fits: (params: JsonObject) => params is JsonObject & T, needs: string): T {
+  if (fits(params)) return params;
+  throw new McpClientError('INVALID_RESPONSE', `The server asked for ${method} with params that lack ${needs}: ${JSON.stringify(params).slice(0, 200)}. The server is not following MCP; report it to its operator.`);
+}
+
 /** Runs the handler for one server request; throws INPUT_REQUIRED when there is none. */
 export async function answerInputRequest(handlers: InputHandlers, method: string, params: unknown, context: InputContext): Promise<JsonObject> {
   const kind = HANDLER_FOR[method];
-  const args = (isJsonObject(params) ? params : {}) as never;
-  if (kind === 'elicitation' && handlers.elicitation) return { ...(await handlers.elicitation(args, context)) };
-  if (kind === 'sampling' && handlers.sampling) return { ...(await handlers.sampling(args, context)) };
+  const args = isJsonObject(params) ? params : {};
+  if (kind === 'elicitation' && handlers.elicitation) return { ...(await handlers.elicitation(checkedParams(method, args, isElicitParams, 'the string "message"'), context)) };
+  if (kind === 'sampling' && handlers.sampling) return { ...(await handlers.sampling(checkedParams(method, args, isSamplingParams, 'the array "messages" and the number "maxTokens"'), context)) };
   if (kind === 'roots' && handlers.roots) {
     const roots = await handlers.roots(context);
     return Array.isArray(roots) ? { roots } : { ...roots };

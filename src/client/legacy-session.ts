@@ -10,6 +10,7 @@ import { delay, failureError, getStream, postMessage, readFailure } from './http
 import type { Endpoint, RetryPolicy } from './http-exchange.ts';
 import type { StreamCursor } from './message-reader.ts';
 import { awaitResponse } from './rpc-stream.ts';
+import { serverInfo } from './result-shapes.ts';
 
 /** Offered in turn until the server accepts one (the newest first). */
 export const LEGACY_OFFERS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const;
@@ -190,7 +191,7 @@ export class LegacySession {
     const result = this.initializeResult;
     return {
       capabilities: isJsonObject(result.capabilities) ? result.capabilities : {},
-      serverInfo: isJsonObject(result.serverInfo) ? (result.serverInfo as unknown as Implementation) : undefined,
+      serverInfo: serverInfo('initialize', result, result.serverInfo),
       instructions: typeof result.instructions === 'string' ? result.instructions : undefined,
     };
   }

@@ -2,6 +2,7 @@
 // adds the bearer token and, on 401 or 403 insufficient_scope, discovers PRM and AS metadata,
 // registers (CIMD, else DCR), runs PKCE S256 with RFC 8707 `resource`, checks RFC 9207 `iss`,
 // exchanges the code and retries the request once. Tokens never appear in errors or logs.
+import { isJsonObject } from '../protocol/jsonrpc.ts';
 import { McpClientError } from './errors.ts';
 import type { FetchLike } from './http-exchange.ts';
 import {
@@ -19,6 +20,8 @@ import { memoryStorage } from './oauth-types.ts';
 import type { OAuthClientInformation, OAuthProvider, OAuthStorage, OAuthTokens } from './oauth-types.ts';
 
 type Json = Record<string, unknown>;
+
+const jsonObjectOrUndefined = (value: unknown): Json | undefined => (isJsonObject(value) ? value : undefined);
 
 interface AuthServer {
   issuer: string;
@@ -38,7 +41,7 @@ async function getJson(fetch: FetchLike, url: URL): Promise<Json | undefined> {
     return undefined;
   }
   const body: unknown = await response.json().catch(() => undefined); // not JSON: absent metadata, as above
-  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Json) : undefined;
+  return isJsonObject(body) ? body : undefined;
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
@@ -180,7 +183,7 @@ export class OAuthSession {
     const body = { application_type: loopback ? 'native' : 'web', redirect_uris: this.#provider.redirectUrl ? [this.#provider.redirectUrl] : [], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], ...this.#provider.clientMetadata };
     const response = await this.#fetch(metadata.registration_endpoint, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
     // Not JSON: caught just below as a failed registration, with its HTTP status.
-    const registered = (await response.json().catch(() => undefined)) as Json | undefined;
+    const registered = jsonObjectOrUndefined(await response.json().catch(() => undefined));
     if (!response.ok || typeof registered?.client_id !== 'string') throw oauthError(`Dynamic Client Registration at ${metadata.registration_endpoint} failed with HTTP ${response.status}${typeof registered?.error === 'string' ? ` (${registered.error})` : ''}.`, response.status);
     const client: OAuthClientInformation = { client_id: registered.client_id };
     if (typeof registered.client_secret === 'string') client.client_secret = registered.client_secret;
@@ -234,7 +237,7 @@ export class OAuthSession {
     }
     const response = await this.#fetch(metadata.token_endpoint, { method: 'POST', headers, body });
     // Not JSON: caught just below as a failed token request, with its HTTP status.
-    const answer = (await response.json().catch(() => undefined)) as Json | undefined;
+    const answer = jsonObjectOrUndefined(await response.json().catch(() => undefined));
     if (!response.ok || typeof answer?.access_token !== 'string') {
       const reason = typeof answer?.error === 'string' ? ` (${answer.error}${typeof answer.error_description === 'string' ? `: ${answer.error_description}` : ''})` : '';
       throw oauthError(`The ${grant.grant_type} token request to ${metadata.token_endpoint} failed with HTTP ${response.status}${reason}.`, response.status);

@@ -2,10 +2,10 @@
 // to opt in, and the checks every `notifications/tools/partial_result` passes before a caller sees
 // it. The final CallToolResult stays authoritative (it holds every piece), so delivery here is best
 // effort: a piece that fails a check is dropped and reported, never turned into a failed call.
-import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification } from '../protocol/jsonrpc.ts';
 import { PARTIAL_RESULT_METHOD } from '../protocol/partial-results.ts';
 import type { CallToolResult, ContentBlock } from '../protocol/types.ts';
+import { isContentBlock } from './result-shapes.ts';
 
 
 /** One piece of a tool's result, as the server produced it. */
@@ -24,10 +24,6 @@ export type ToolStreamEvent = ({ type: 'partial' } & PartialResult) | { type: 'r
 
 /** Receives each piece in order; the next piece is read only after a returned promise settles. */
 export type OnPartial = (piece: PartialResult) => void | Promise<void>;
-
-function isContentBlock(value: unknown): value is ContentBlock {
-  return isJsonObject(value) && typeof value.type === 'string';
-}
 
 /**
  * The pieces of one tool call. Each request the call sends (one, or more after MRTR input rounds

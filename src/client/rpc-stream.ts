@@ -17,23 +17,25 @@ export interface StreamListener {
 
 const excerpt = (value: unknown) => JSON.stringify(value).slice(0, 200);
 
-/** What is wrong with a response's `result`/`error` (JSON-RPC 2.0 §5, §5.1), or undefined when it is well formed. */
-function responseFault(value: Record<string, unknown>): string | undefined {
+/** The response checked field by field (JSON-RPC 2.0 §5, §5.1) and rebuilt under our id, or what is wrong with it. */
+function responseOf(value: object, id: JsonRpcId): JsonRpcResponse | string {
   const hasResult = 'result' in value;
   if (hasResult === 'error' in value) return 'a response carries exactly one of "result" and "error"';
-  if (hasResult) return isJsonObject(value.result) ? undefined : '"result" must be an object';
-  const { error } = value;
+  if ('result' in value) return isJsonObject(value.result) ? { jsonrpc: '2.0', id, result: value.result } : '"result" must be an object';
+  const error = 'error' in value ? value.error : undefined;
   if (!isJsonObject(error)) return '"error" must be an object';
-  if (!Number.isInteger(error.code)) return '"error.code" must be an integer';
-  return typeof error.message === 'string' ? undefined : '"error.message" must be a string';
+  const { code, message, data } = error;
+  if (typeof code !== 'number' || !Number.isInteger(code)) return '"error.code" must be an integer';
+  if (typeof message !== 'string') return '"error.message" must be a string';
+  return { jsonrpc: '2.0', id, error: data === undefined ? { code, message } : { code, message, data } };
 }
 
-function checked(value: Record<string, unknown>, id: JsonRpcId): JsonRpcResponse {
-  const fault = responseFault(value);
-  if (fault !== undefined) {
-    throw new McpClientError('INVALID_RESPONSE', `The server answered request ${JSON.stringify(id)} with a malformed JSON-RPC response (${fault}): ${excerpt(value)}. The server is not following MCP; report it to its operator.`);
+function checked(value: object, id: JsonRpcId): JsonRpcResponse {
+  const response = responseOf(value, id);
+  if (typeof response === 'string') {
+    throw new McpClientError('INVALID_RESPONSE', `The server answered request ${JSON.stringify(id)} with a malformed JSON-RPC response (${response}): ${excerpt(value)}. The server is not following MCP; report it to its operator.`);
   }
-  return { ...(value as unknown as JsonRpcResponse), id };
+  return response;
 }
 
 /** The response for `id`, or undefined when the stream ended without one. */
@@ -44,7 +46,7 @@ export async function awaitResponse(response: Response, id: JsonRpcId, listener:
     const message = classifyMessage(value);
     switch (message.kind) {
       case 'response':
-        if (message.message.id === id) return checked(message.message as unknown as Record<string, unknown>, id);
+        if (message.message.id === id) return checked(message.message, id);
         break; // a late answer to something we no longer wait for
       case 'notification':
         await listener.notification(message.message);

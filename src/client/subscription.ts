@@ -1,9 +1,9 @@
 // `subscriptions/listen` as an async iterator (2026-07-28 `basic/patterns/subscriptions.mdx`): the
 // request opens at once, `acknowledged` resolves with the honoured filter, each later notification
 // is yielded, and closing the iterator closes the stream (which is how a client unsubscribes).
-import { isJsonObject } from '../protocol/jsonrpc.ts';
 import type { JsonObject, JsonRpcNotification } from '../protocol/jsonrpc.ts';
-import { isClientError } from './errors.ts';
+import { McpClientError, isClientError } from './errors.ts';
+import { isListenFilter } from './result-shapes.ts';
 import type { ListenFilter } from './types.ts';
 
 type Start = (onNotification: (message: JsonRpcNotification) => void, signal: AbortSignal) => Promise<JsonObject>;
@@ -34,7 +34,8 @@ export class Subscription implements AsyncIterableIterator<JsonRpcNotification> 
     const onNotification = (message: JsonRpcNotification) => {
       if (message.method === 'notifications/subscriptions/acknowledged') {
         const honoured = message.params?.notifications;
-        acknowledge(isJsonObject(honoured) ? (honoured as ListenFilter) : {});
+        if (honoured === undefined || isListenFilter(honoured)) acknowledge(honoured ?? {});
+        else refuse(new McpClientError('INVALID_RESPONSE', `The server acknowledged subscriptions/listen with a filter that is not one (flags must be booleans, resourceSubscriptions strings): ${JSON.stringify(honoured).slice(0, 200)}. The server is not following MCP; report it to its operator.`));
         return;
       }
       this.#queue.push(message);

@@ -10,6 +10,9 @@
 import { requireTtlMs } from '../store/ttl.ts';
 import type { DurableObjectState, WebSocketPairConstructor, WorkersWebSocket } from './types.ts';
 
+/** A Workers global (the only runtime a Durable Object runs on); declared here so no Workers types leak into the rest of the package. */
+declare const WebSocketPair: WebSocketPairConstructor;
+
 const SWEEP_MS = 60_000;
 const RECENT_MS = 10_000;
 const RECENT_MAX = 1_000;
@@ -175,8 +178,7 @@ export class McpCoordinator {
   }
 
   #subscribe(params: URLSearchParams): Promise<Response> | Response {
-    const Pair = (globalThis as unknown as { WebSocketPair: WebSocketPairConstructor }).WebSocketPair;
-    const { 0: client, 1: server } = new Pair();
+    const { 0: client, 1: server } = new WebSocketPair();
     const channel = params.get('channel');
     const accept = (tag: string) => {
       this.ctx.acceptWebSocket(server, [tag]);

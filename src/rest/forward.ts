@@ -5,7 +5,7 @@
 import { encodeHeaderValue } from '../client/header-values.ts';
 import { paramHeaders } from '../client/tool-headers.ts';
 import { isJsonObject } from '../protocol/jsonrpc.ts';
-import type { JsonObject, JsonRpcResponse } from '../protocol/jsonrpc.ts';
+import type { JsonObject, JsonRpcErrorObject } from '../protocol/jsonrpc.ts';
 import { MODERN_VERSION, MetaKey } from '../protocol/revisions.ts';
 import type { McpServer } from '../server/server.ts';
 
@@ -54,11 +54,16 @@ export function endpointRequest(original: Request, path: string, forward: Forwar
   return new Request(new URL(path, original.url), { method: 'POST', headers, body: forward.body, signal: original.signal });
 }
 
-/** The JSON-RPC response in an endpoint answer; undefined for any other body (e.g. a custom auth gate's). */
-export async function responseOf(answer: Response): Promise<JsonRpcResponse | undefined> {
+/** What a JSON-RPC response in an endpoint answer carries: its result or its error. */
+export type EndpointOutcome = { result: JsonObject } | { error: JsonRpcErrorObject };
+
+/** The JSON-RPC outcome in an endpoint answer; undefined for any other body (e.g. a custom auth gate's). */
+export async function responseOf(answer: Response): Promise<EndpointOutcome | undefined> {
   if (!answer.headers.get('content-type')?.startsWith('application/json')) return undefined;
   const body: unknown = await answer.clone().json().catch(() => undefined);
   if (!isJsonObject(body) || body.jsonrpc !== '2.0') return undefined;
-  if (isJsonObject(body.result) || (isJsonObject(body.error) && typeof body.error.code === 'number' && typeof body.error.message === 'string')) return body as unknown as JsonRpcResponse;
-  return undefined;
+  if (isJsonObject(body.result)) return { result: body.result };
+  const { error } = body;
+  if (!isJsonObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') return undefined;
+  return { error: error.data === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, data: error.data } };
 }

@@ -12,10 +12,13 @@ let calls = 0;
 let up = true;
 const seen: { authorization?: string; body: string }[] = [];
 
-const TOKENS: Record<string, Record<string, unknown>> = {
+const TOKENS: Record<string, unknown> = {
   good: { active: true, sub: 'svc-1', scope: 'mcp read', aud: RESOURCE, iss: 'https://as.example.com', exp: Math.floor(Date.now() / 1000) + 600 },
   other: { active: true, sub: 'svc-2', aud: 'https://elsewhere.example.com', exp: Math.floor(Date.now() / 1000) + 600 },
   revoked: { active: false },
+  // Broken authorization servers: RFC 7662 answers are JSON objects.
+  'null-answer': null,
+  'array-answer': [{ active: true }],
 };
 
 beforeAll(async () => {
@@ -27,7 +30,7 @@ beforeAll(async () => {
       seen.push({ authorization: req.headers.authorization, body });
       if (!up) return res.writeHead(500).end();
       const token = new URLSearchParams(body).get('token') ?? '';
-      res.setHeader('content-type', 'application/json').end(JSON.stringify(TOKENS[token] ?? { active: false }));
+      res.setHeader('content-type', 'application/json').end(JSON.stringify(Object.hasOwn(TOKENS, token) ? TOKENS[token] : { active: false }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +63,11 @@ describe('introspectionVerifier', () => {
     await verify('good', { resource: RESOURCE });
     await verify('good', { resource: RESOURCE });
     expect(calls - before).toBe(1);
+  });
+
+  it.each(['null-answer', 'array-answer'])('reports unavailable when the authorization server answers %s instead of an object', async (token) => {
+    const verdict = await make()(token, { resource: RESOURCE });
+    expect(verdict).toMatchObject({ ok: false, kind: 'unavailable', cause: new Error('introspection answered with something other than a JSON object') });
   });
 
   it('reports unavailable, not invalid, when introspection fails', async () => {

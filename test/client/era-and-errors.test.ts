@@ -193,7 +193,8 @@ describe('requests and caching', () => {
   });
 
   it('follows cursors (an empty string is a cursor) and stops on a repeated one', async () => {
-    const pages: Record<string, Record<string, unknown>> = { none: { tools: [{ name: 'a' }], nextCursor: '' }, '': { tools: [{ name: 'b' }], nextCursor: 'z' }, z: { tools: [{ name: 'c' }] } };
+    const inputSchema = { type: 'object' };
+    const pages: Record<string, Record<string, unknown>> = { none: { tools: [{ name: 'a', inputSchema }], nextCursor: '' }, '': { tools: [{ name: 'b', inputSchema }], nextCursor: 'z' }, z: { tools: [{ name: 'c', inputSchema }] } };
     const server = scripted((body) => (body?.method === 'server/discover' ? discover(body) : result(body, pages[body?.params?.cursor ?? 'none']!)));
     expect((await createClient(endpoint(), { fetch: server.fetch }).listTools()).map((t) => t.name)).toEqual(['a', 'b', 'c']);
     pages.z = { tools: [], nextCursor: '' };

@@ -51,6 +51,29 @@ const SCENARIOS: Record<string, (res: ServerResponse, message: Message) => void>
   'no-content': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"complete"}')),
   'bad-error': (res, { id }) => reply(res, rpc(id, '"error":{"code":"teapot","message":418}')),
   'result-and-error': (res, { id }) => reply(res, rpc(id, '"result":{"content":[]},"error":{"code":-32603,"message":"both"}')),
+  // Well-formed JSON-RPC around results of the wrong MCP shape (each checked before it is typed).
+  'text-without-text': (res, { id }) => reply(res, rpc(id, '"result":{"content":[{"type":"text","text":"ok"},{"type":"text"}]}')),
+  'unknown-block': (res, { id }) => reply(res, rpc(id, '"result":{"content":[{"type":"video","url":"x"}]}')),
+  'is-error-string': (res, { id }) => reply(res, rpc(id, '"result":{"content":[],"isError":"yes"}')),
+  'embedded-without-uri': (res, { id }) => reply(res, rpc(id, '"result":{"content":[{"type":"resource","resource":{"text":"x"}}]}')),
+  'contents-without-body': (res, { id }) => reply(res, rpc(id, '"result":{"contents":[{"uri":"demo://a"}]}')),
+  'prompt-system-role': (res, { id }) => reply(res, rpc(id, '"result":{"messages":[{"role":"system","content":{"type":"text","text":"x"}}]}')),
+  'completion-numbers': (res, { id }) => reply(res, rpc(id, '"result":{"completion":{"values":[1,2]}}')),
+  'completion-missing': (res, { id }) => reply(res, rpc(id, '"result":{"values":["a"]}')),
+  'resource-without-uri': (res, { id }) => reply(res, rpc(id, '"result":{"resources":[{"uri":"demo://a","name":"a"},{"name":"b"}]}')),
+  'prompt-list-string': (res, { id }) => reply(res, rpc(id, '"result":{"prompts":["greet"]}')),
+  'elicit-without-message': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"input_required","inputRequests":{"q":{"method":"elicitation/create","params":{"requestedSchema":{"type":"object"}}}}}')),
+  'sampling-without-max-tokens': (res, { id }) => reply(res, rpc(id, '"result":{"resultType":"input_required","inputRequests":{"q":{"method":"sampling/createMessage","params":{"messages":[]}}}}')),
+  'bad-acknowledgement': (res, { id }) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(`data: {"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"requestId":${id},"notifications":{"toolsListChanged":"yes"}}}\n\n`);
+    res.end(`data: ${rpc(id, '"result":{}')}\n\n`);
+  },
+  'partial-without-text': (res, { id }) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"jsonrpc":"2.0","method":"notifications/tools/partial_result","params":{"partialResultToken":"partial-1","seq":0,"content":[{"type":"text"}]}}\n\n');
+    res.end(`data: ${rpc(id, '"result":{"content":[{"type":"text","text":"whole"}]}')}\n\n`);
+  },
   'endless-sse': (res) => pump(res, 'endless-sse', 'text/event-stream', 'data: '),
   'endless-json': (res) => pump(res, 'endless-json', 'application/json', '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"'),
   'endless-error': (res) => pump(res, 'endless-error', 'text/plain', 'oops', 500),
@@ -119,7 +142,7 @@ describe('a server that answers a call with a malformed response', () => {
   it.each<[string, ClientErrorCode, string]>([
     ['string-result', 'INVALID_RESPONSE', '"result" must be an object'],
     ['array-reply', 'INVALID_RESPONSE', 'JSON array'],
-    ['no-content', 'INVALID_RESPONSE', 'tools/call returned a result without the array "content"'],
+    ['no-content', 'INVALID_RESPONSE', 'tools/call returned a result that has no array "content"'],
     ['bad-error', 'INVALID_RESPONSE', '"error.code" must be an integer'],
     ['result-and-error', 'INVALID_RESPONSE', 'exactly one of "result" and "error"'],
   ])('%s: the call fails with %s naming the fault', async (scenario, code, fault) => {
@@ -135,6 +158,55 @@ describe('a server that answers a call with a malformed response', () => {
   });
 });
 
+describe('a server whose result has the wrong MCP shape', () => {
+  const call = (client: ReturnType<typeof createClient>, scenario: string) => {
+    if (scenario.startsWith('contents')) return client.readResource('demo://a');
+    if (scenario.startsWith('prompt-system')) return client.getPrompt('p');
+    if (scenario.startsWith('completion')) return client.complete({ type: 'ref/prompt', name: 'p' }, { name: 'a', value: '' });
+    if (scenario.startsWith('resource-without')) return client.listResources();
+    if (scenario.startsWith('prompt-list')) return client.listPrompts();
+    return client.callTool('t');
+  };
+
+  it.each([
+    ['text-without-text', 'tools/call returned a result whose "content[1]" has no string "text"'],
+    ['unknown-block', 'tools/call returned a result whose "content[0]" has the type "video", which is no MCP content block'],
+    ['is-error-string', 'tools/call returned a result that has a non-boolean "isError"'],
+    ['embedded-without-uri', 'tools/call returned a result whose "content[0]" holds a "resource" that has no string "uri"'],
+    ['contents-without-body', 'resources/read returned a result whose "contents[0]" has neither the string "text" nor the string "blob"'],
+    ['prompt-system-role', 'prompts/get returned a result whose "messages[0]" has the role "system", not "user" or "assistant"'],
+    ['completion-numbers', 'completion/complete returned a result whose "completion.values" are not all strings'],
+    ['completion-missing', 'completion/complete returned a result that has no object "completion"'],
+    ['resource-without-uri', 'resources/list returned a result whose "resources[1]" has no string "uri"'],
+    ['prompt-list-string', 'prompts/list returned a result whose "prompts[0]" is not an object'],
+  ])('%s: INVALID_RESPONSE says which field is wrong and what to do', async (scenario, fault) => {
+    const error = await failure(call(createClient(url(scenario)), scenario));
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain(fault);
+    expect(error.message).toContain('report it to its operator');
+  });
+
+  it.each([
+    ['elicit-without-message', 'The server asked for elicitation/create with params that lack the string "message"'],
+    ['sampling-without-max-tokens', 'The server asked for sampling/createMessage with params that lack the array "messages" and the number "maxTokens"'],
+  ])('%s: a malformed input request never reaches the handler', async (scenario, fault) => {
+    const asked: unknown[] = [];
+    const handlers = {
+      elicitation: (params: unknown) => (asked.push(params), { action: 'decline' as const }),
+      sampling: (params: unknown) => (asked.push(params), { role: 'assistant' as const, content: { type: 'text', text: 'x' }, model: 'm' }),
+    };
+    const error = await failure(createClient(url(scenario), { handlers }).callTool('t'));
+    expect({ code: error.code, asked }).toEqual({ code: 'INVALID_RESPONSE', asked: [] });
+    expect(error.message).toContain(fault);
+  });
+
+  it('the CLI exits 3 on a tool result with a malformed content block', async () => {
+    const { code, stdout, stderr } = await cli(['call', url('text-without-text'), 't']);
+    expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
+    expect(stderr).toContain('"content[1]" has no string "text"');
+  });
+});
+
 describe('the CLI listing resources', () => {
   it('treats a server without resources/templates/list as having no templates', async () => {
     const { code, stdout } = await cli(['read', url('templates-missing'), '--json']);
@@ -145,7 +217,7 @@ describe('the CLI listing resources', () => {
   it('exits 3 when listing templates fails any other way, instead of hiding it', async () => {
     const { code, stderr } = await cli(['read', url('templates-broken')]);
     expect(code).toBe(3);
-    expect(stderr).toContain('resources/templates/list returned a result without the array "resourceTemplates"');
+    expect(stderr).toContain('resources/templates/list returned a result that has a non-array "resourceTemplates"');
   });
 });
 
@@ -172,6 +244,25 @@ describe('a server that sends an endless message', () => {
     const { code, stderr } = await cli(['call', url('endless-sse'), 't']);
     expect(code).toBe(3);
     expect(stderr).toContain('error (MESSAGE_TOO_LARGE)');
+  });
+});
+
+describe('malformed notifications', () => {
+  it('bad-acknowledgement: a filter that is not one rejects `acknowledged` with INVALID_RESPONSE', async () => {
+    const subscription = createClient(url('bad-acknowledgement')).listen({ toolsListChanged: true });
+    const error = await failure(subscription.acknowledged);
+    expect(error.code).toBe('INVALID_RESPONSE');
+    expect(error.message).toContain('flags must be booleans');
+    subscription.close();
+  });
+
+  it('partial-without-text: a piece with a malformed content block is dropped with a warning, the result still arrives', async () => {
+    const warnings: string[] = [];
+    const pieces: unknown[] = [];
+    const client = createClient(url('partial-without-text'), { onWarning: (message) => warnings.push(message) });
+    const result = await client.callTool('t', {}, { onPartial: (piece) => void pieces.push(piece) });
+    expect({ result, pieces }).toEqual({ result: { content: [{ type: 'text', text: 'whole' }] }, pieces: [] });
+    expect(warnings).toEqual([expect.stringContaining('Ignoring partial result 0: its content is not an array of content blocks')]);
   });
 });
 
