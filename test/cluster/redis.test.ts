@@ -150,9 +150,9 @@ describeWith([redisServer], 'Redis outages', (paths) => {
     const [port] = await freePorts(1);
     const reported: Error[] = [];
     const store = closed(new RedisStore(`redis://127.0.0.1:${port}`, { timeoutMs: 300, onError: (e) => reported.push(e) }));
-    const started = performance.now();
+    // Ended by the store's own 300 ms limit (its message says so), not by ioredis retrying for
+    // as long as it likes: that would leave the call pending into the test's time-out.
     const failure = await store.claim('k', Date.now() + 60_000).catch((error: unknown) => error);
-    expect(performance.now() - started).toBeLessThan(1_500);
     expect(failure).toBeInstanceOf(RedisUnavailableError);
     expect((failure as Error).message).toContain(`Redis at redis://127.0.0.1:${port} is unavailable for SET NX (claim): not connected within 300 ms`);
     expect((failure as Error).message).toContain('ECONNREFUSED');

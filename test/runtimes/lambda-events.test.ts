@@ -1,7 +1,7 @@
 // The Lambda entry on each event type AWS sends (API Gateway REST v1, HTTP API v2, ALB with and
 // without multi-value headers, Function URL): event → Request and Response → result, in process.
 import { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
 import { handle, isContentTypeBinary, streamHandle } from '../../src/adapter/lambda.ts';
 import { createMcpApp } from '../../src/http/index.ts';
@@ -95,11 +95,18 @@ describe('the Lambda deadline', () => {
     server.registerTool('wait_for_abort', { inputSchema: jsonSchema({ type: 'object', properties: {} }) }, (_args, ctx) =>
       new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ content: [{ type: 'text', text: 'stopped' }] }))),
     );
-    const started = performance.now();
-    const result = await invoke(createMcpApp(server), functionUrlEvent(mcpPost('tools/call', { params: { name: 'wait_for_abort', arguments: {} } })), 1_200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
-    expect(performance.now() - started).toBeLessThan(1_000);
-    expect(JSON.parse(result.body).error.message).toMatch(/^Request timed out/);
+    // Fake timers: 1.2 s remaining and a 1 s margin end the call at exactly 200 ms, not before.
+    vi.useFakeTimers();
+    try {
+      let settled = false;
+      const result = invoke(createMcpApp(server), functionUrlEvent(mcpPost('tools/call', { params: { name: 'wait_for_abort', arguments: {} } })), 1_200).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(JSON.parse((await result).body).error.message).toMatch(/^Request timed out/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
