@@ -57,14 +57,15 @@ export default defineConfig({
     // and what they share on disk (the packed build, temporary directories) is made per suite or
     // taken in turn (test/support/packed.ts). Most suites wait on sockets and child processes, so
     // more workers than the two cores keep both busy.
-    maxWorkers: 3,
+    maxWorkers: 4,
     sequence: { sequencer: LongestFirst },
     // In-process apps keep their default one-line-per-request log; the tests' output stays readable.
     onConsoleLog: (log) => !/^mcp \S+ \S+/.test(log),
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'] } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: PROCESSES } },
-      { extends: true, test: { name: 'processes', include: PROCESSES.map((glob) => (glob.endsWith('/**') ? `${glob}/*.test.ts` : glob)) } },
+      // A test that spawns node, tsc or a runtime several times gets room for a busy machine.
+      { extends: true, test: { name: 'processes', include: PROCESSES.map((glob) => (glob.endsWith('/**') ? `${glob}/*.test.ts` : glob)), testTimeout: 60_000 } },
     ],
   },
 });
