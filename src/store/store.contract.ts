@@ -1,15 +1,18 @@
 // One suite every Store and Bus implementation runs (memory here, Redis in test/cluster, Durable
 // Objects later). Each `create()` call must resolve a ready handle on ONE shared backend, as two
-// server instances would hold: that is how the suite checks what crosses instances. Tests run one
-// at a time and use fresh keys and channels, so a backend may outlive the suite.
+// server instances would hold: that is how the suite checks what crosses instances. Tests use
+// fresh keys and channels, so a backend may outlive the suite.
+//
+// No test depends on how long an operation takes: the engines keep time on their own clocks
+// (Redis, a Durable Object), so an expiry is shown by waiting until it has happened (polling), and
+// "still there" only ever for lifetimes far longer than any test. SHORT_MS is short for speed only.
 import { describe, expect, it } from 'vitest';
 import type { Bus, ServerEvent, Store } from './store.ts';
 
 const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-// A lifetime the next operation always lands inside, even on a slow engine (a Durable Object
-// through wrangler dev on a busy machine takes about 100 ms a round trip).
-const SHORT_MS = 400;
+const SHORT_MS = 300;
+/** Waits until `read` gives `expected`: as long as a slow engine needs, and no longer. */
+const until = <T>(read: () => Promise<T>, expected: T) => expect.poll(read, { timeout: 20_000, interval: 50 }).toBe(expected);
 
 export function runStoreContract(name: string, create: () => Store | Promise<Store>): void {
   describe(`${name} store contract`, () => {
@@ -29,13 +32,14 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
       expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
     });
 
-    it('frees a short claim when its time is up', async () => {
+    it('frees a short claim when its time is up, and only that one', async () => {
       const store = await create();
-      const key = unique('k');
+      const [key, held] = [unique('k'), unique('k')];
       expect(await store.claim(key, Date.now() + SHORT_MS)).toBe(true);
-      expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
-      await sleep(SHORT_MS + 100);
-      expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
+      expect(await store.claim(held, Date.now() + 60_000)).toBe(true);
+      // A claim that never expired would keep this false into the test's time-out.
+      await until(() => store.claim(key, Date.now() + 60_000), true);
+      expect(await store.claim(held, Date.now() + 60_000)).toBe(false);
     });
 
     it('reads on one instance the value set on another, byte for byte', async () => {
@@ -51,20 +55,22 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
 
     it('replaces a value and its TTL on set', async () => {
       const store = await create();
-      const key = unique('v');
-      await store.set(key, 'first', 80);
+      const [key, witness] = [unique('v'), unique('v')];
+      await store.set(key, 'first', SHORT_MS);
       await store.set(key, 'second', 60_000);
-      await sleep(150);
+      // Written after the first value with the same TTL: once it is gone, the first TTL is over too.
+      await store.set(witness, 'witness', SHORT_MS);
+      await until(() => store.get(witness), undefined);
       expect(await store.get(key)).toBe('second');
     });
 
-    it('forgets a value once its TTL has passed', async () => {
+    it('forgets a value once its TTL has passed, and keeps a longer-lived one', async () => {
       const store = await create();
-      const key = unique('v');
+      const [key, kept] = [unique('v'), unique('v')];
       await store.set(key, 'short-lived', SHORT_MS);
-      expect(await store.get(key)).toBe('short-lived');
-      await sleep(SHORT_MS + 100);
-      expect(await store.get(key)).toBeUndefined();
+      await store.set(kept, 'long-lived', 60_000);
+      await until(() => store.get(key), undefined);
+      expect(await store.get(kept)).toBe('long-lived');
     });
 
     it('deletes a value everywhere, and deleting nothing is fine', async () => {
@@ -120,8 +126,8 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
       expect(await a.compareAndSet(key, undefined, 'again', 60_000)).toBe(false);
 
       const short = unique('cas');
-      await a.set(short, 'short-lived', 80);
-      await sleep(150);
+      await a.set(short, 'short-lived', SHORT_MS);
+      await until(() => b.get(short), undefined);
       expect(await b.compareAndSet(short, 'short-lived', 'too late', 60_000)).toBe(false);
       expect(await b.compareAndSet(short, undefined, 'fresh', 60_000)).toBe(true);
       expect(await a.get(short)).toBe('fresh');
@@ -132,9 +138,8 @@ export function runStoreContract(name: string, create: () => Store | Promise<Sto
       const key = unique('cas');
       expect(await store.claim(key, Date.now() + 60_000)).toBe(true);
       expect(await store.compareAndSet(key, undefined, 'brief', SHORT_MS)).toBe(true);
-      expect(await store.get(key)).toBe('brief');
-      await sleep(SHORT_MS + 100);
-      expect(await store.get(key)).toBeUndefined();
+      // A write that kept no TTL would stay into the test's time-out.
+      await until(() => store.get(key), undefined);
       expect(await store.claim(key, Date.now() + 60_000)).toBe(false);
     });
 
@@ -180,12 +185,17 @@ function runHitContract(create: () => Store | Promise<Store>): void {
   it('keeps a window fixed while hits arrive, then starts again at 1', async () => {
     const store = await create();
     const key = unique('hits');
-    expect((await store.hit(key, 1_000)).count).toBe(1);
-    await sleep(500);
-    // A window that each hit extended would still be open after the second sleep, and count 3.
-    expect((await store.hit(key, 1_000)).count).toBe(2);
-    await sleep(600);
-    expect((await store.hit(key, 1_000)).count).toBe(1);
+    expect((await store.hit(key, 60_000)).count).toBe(1);
+    // A later hit counts in the window the first one opened: it neither reopens it nor moves its
+    // end, which is most of a minute away (one this hit set would end within SHORT_MS).
+    const second = await store.hit(key, SHORT_MS);
+    expect(second.count).toBe(2);
+    expect(second.resetAt).toBeGreaterThan(Date.now() + 30_000);
+
+    const brief = unique('hits');
+    expect((await store.hit(brief, SHORT_MS)).count).toBe(1);
+    // Hitting every 50 ms: a window that each hit extended would never close, and never count 1 again.
+    await until(async () => (await store.hit(brief, SHORT_MS)).count, 1);
   });
 
   it('keeps counters apart from values and claims', async () => {
@@ -249,9 +259,14 @@ export function runBusContract(name: string, create: () => Bus | Promise<Bus>): 
       const seen: ServerEvent[] = [];
       const off = bus.subscribe((e) => seen.push(e));
       off();
+      // Delivered in publish order to every listener: once the one still subscribed has the
+      // event, the one that left would have it too.
+      const witness: ServerEvent[] = [];
+      const offWitness = bus.subscribe((e) => witness.push(e));
       await bus.publish({ type: 'tools/list_changed' });
-      await sleep(50);
+      await expect.poll(() => witness.length).toBe(1);
       expect(seen).toEqual([]);
+      offWitness();
     });
 
     it('delivers a directed message across instances once subscribeTo has resolved', async () => {

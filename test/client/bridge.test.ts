@@ -36,7 +36,16 @@ async function connectDesktop(url: string, env: Record<string, string> = {}, ans
     return { action: 'accept', content: { name: answerName } };
   });
   await desktop.connect(transport);
-  return { desktop, asked, stderr: () => stderr };
+  // Every message the bridge wrote, in order, before the SDK handles it: the SDK runs a
+  // notification's handler a microtask after reading it but settles a response at once, so a last
+  // progress read in the same chunk as its result never reaches onprogress, however it was relayed.
+  const received: Record<string, any>[] = [];
+  const deliver = transport.onmessage!;
+  transport.onmessage = (message) => {
+    received.push(message);
+    deliver(message);
+  };
+  return { desktop, asked, received, stderr: () => stderr };
 }
 
 describe('stdio bridge ↔ stateless-mcp server (2026-07-28 remote)', () => {
@@ -88,10 +97,15 @@ describe('stdio bridge ↔ stateless-mcp server (2026-07-28 remote)', () => {
   });
 
   it('relays progress for a streamed call under the desktop progress token', async () => {
-    const progress: number[] = [];
-    const result = await session.desktop.callTool({ name: 'slow_stream', arguments: { steps: 3, intervalMs: 20 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    const from = session.received.length;
+    const result = await session.desktop.callTool({ name: 'slow_stream', arguments: { steps: 3, intervalMs: 20 } }, undefined, { onprogress: () => undefined });
     expect(result.content).toEqual([{ type: 'text', text: 'done after 3 steps' }]);
-    expect(progress).toEqual([1, 2, 3]);
+    // Before the result, under the token the desktop sent (the SDK's request id).
+    const wire = session.received.slice(from);
+    const answer = wire.findIndex((m) => 'result' in m);
+    const relayed = wire.slice(0, answer).filter((m) => m.method === 'notifications/progress');
+    expect(relayed.map((m) => m.params.progress)).toEqual([1, 2, 3]);
+    expect(new Set(relayed.map((m) => m.params.progressToken))).toEqual(new Set([wire[answer]!.id]));
     expect(result).not.toHaveProperty('resultType');
   });
 

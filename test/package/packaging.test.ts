@@ -66,7 +66,8 @@ describe('the packed tarball', () => {
     await expect(inProject('node', ['--input-type=module', '-e', "await import('stateless-mcp/redis')"])).rejects.toThrow(/Cannot find package 'ioredis'/);
   });
 
-  it('type-checks a strict user project that mounts the routes in its own Hono app', async () => {
+  // tsc over the project and its dependencies' types: longer than the default limit on a busy machine.
+  it('type-checks a strict user project that mounts the routes in its own Hono app', { timeout: 120_000 }, async () => {
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, types: ['node'] }, include: ['app.ts'] }));
     writeFileSync(
       join(project, 'app.ts'),

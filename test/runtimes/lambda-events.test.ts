@@ -117,9 +117,18 @@ describe('the Lambda deadline', () => {
     server.registerTool('wait_for_abort', { inputSchema: jsonSchema({ type: 'object', properties: {} }) }, (_args, ctx) =>
       new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ content: [{ type: 'text', text: 'stopped' }] }))),
     );
-    // The tool ends only when aborted: an answer at all means the deadline ended it.
-    const result = await invoke(createMcpApp(server), functionUrlEvent(mcpPost('tools/call', { params: { name: 'wait_for_abort', arguments: {} } })), 1_200);
-    expect(JSON.parse(result.body).error.message).toMatch(/^Request timed out/);
+    // Fake timers: 1.2 s remaining and a 1 s margin end the call at exactly 200 ms, not before.
+    vi.useFakeTimers();
+    try {
+      let settled = false;
+      const result = invoke(createMcpApp(server), functionUrlEvent(mcpPost('tools/call', { params: { name: 'wait_for_abort', arguments: {} } })), 1_200).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(JSON.parse((await result).body).error.message).toMatch(/^Request timed out/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

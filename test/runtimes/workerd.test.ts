@@ -5,6 +5,7 @@ import { modernRequest, postWithHost } from '../support/raw-client.ts';
 import type { Running } from '../support/processes.ts';
 import { wranglerDev } from './wrangler.ts';
 import { expectScoredScenariosPassed, expectedFailuresFile, runConformance } from '../conformance/run-conformance.ts';
+import { expectFirstNotificationBeforeResult } from './streamed-call.ts';
 
 describe('conformance fixture in workerd', () => {
   let url: string;
@@ -27,33 +28,8 @@ describe('conformance fixture in workerd', () => {
     expect(run.scenarios.get('http-custom-header-server-validation')).toEqual([10, 0]);
   });
 
-  it('streams progress notifications before the result of a tools/call', async () => {
-    const { headers, body } = modernRequest('tools/call', { params: { name: 'test_tool_with_progress', arguments: {} }, meta: { progressToken: 'p1' } });
-    const started = performance.now();
-    const response = await fetch(url, { method: 'POST', headers, body });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-
-    // Each SSE event's JSON-RPC message, with the time its last byte arrived.
-    const events: { message: { method?: string; result?: { content: { text: string }[] }; params?: { progress: number } }; at: number }[] = [];
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const reader = response.body!.getReader();
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      buffer += decoder.decode(chunk.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
-        buffer = buffer.slice(end + 2);
-        if (data) events.push({ message: JSON.parse(data), at: performance.now() - started });
-      }
-    }
-
-    expect(events.map((e) => e.message.method ?? 'result')).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress', 'result']);
-    expect(events.slice(0, 3).map((e) => e.message.params?.progress)).toEqual([0, 50, 100]);
-    expect(events[3]!.message.result?.content[0]?.text).toBe('Progress test completed');
-    // The tool sleeps 150 ms after its first report: a buffered body would deliver all at once.
-    expect(events[3]!.at - events[0]!.at).toBeGreaterThan(75);
+  it.each(['sse', 'jsonl'] as const)('delivers the first %s notification of a tools/call before the tool finishes', async (mode) => {
+    await expectFirstNotificationBeforeResult(url, mode);
   });
 });
 
