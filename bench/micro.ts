@@ -1,31 +1,14 @@
 // In-process cost of one request through app.fetch, with no HTTP server and no sockets: what the
 // MCP layer itself costs per request on this runtime. `node --import tsx bench/micro.ts`
-// (BENCH_MICRO_SECONDS, default 2 per case). Quick to rerun while changing the hot path.
-import { createHonoApp } from './servers/hono-app.ts';
-import { createApp as createOursJson } from './servers/ours-json.ts';
-import { createApp as createOursZod } from './servers/ours-zod.ts';
-import { checkResponse, operationRequest } from './lib/requests.ts';
+// (BENCH_MICRO_SECONDS, default 2 per case). Quick to rerun while changing the hot path; on a busy
+// machine the times drift, and bench/gc.ts (allocation per request) is the steadier signal.
+import { IN_PROCESS_APPS, IN_PROCESS_CASES, fetchOnce as once } from './lib/in-process.ts';
+import type { App } from './lib/in-process.ts';
 import type { Form, Operation } from './lib/requests.ts';
 
-type App = { fetch(request: Request): Response | Promise<Response> };
-
 const seconds = Number(process.env.BENCH_MICRO_SECONDS ?? 2);
-const apps: [string, App][] = [
-  ['Hono route (bare)', createHonoApp()],
-  ['stateless-mcp (zod)', createOursZod()],
-  ['stateless-mcp (JSON Schema)', createOursJson()],
-];
-const cases: [Form, Operation][] = [
-  ['2026', 'echo'],
-  ['2025', 'echo'],
-  ['2026', 'list'],
-];
-
-async function once(app: App, form: Form, operation: Operation): Promise<string> {
-  const spec = operationRequest(form, operation);
-  const response = await app.fetch(new Request('http://127.0.0.1:3000/mcp', { method: 'POST', headers: { ...spec.headers, host: '127.0.0.1:3000' }, body: spec.body }));
-  return response.text().then((body) => checkResponse(operation, response.status, body) ?? '');
-}
+const apps: [string, App][] = IN_PROCESS_APPS.map(([name, create]) => [name, create()]);
+const cases = IN_PROCESS_CASES;
 
 const ROUNDS = 5;
 

@@ -1,5 +1,6 @@
-// Shared plumbing for the JSON Schema compiler: the check/context shapes, issue reporting,
-// JSON value helpers (equality, type names, message quoting) and the few formats we assert.
+// Shared plumbing for the JSON Schema compiler: the check/context shapes, issue reporting, the
+// readers of keyword values that keyword modules share, JSON value helpers (equality, type names,
+// message quoting), the JSON types and the few formats we assert.
 
 export type PathSegment = string | number;
 
@@ -53,6 +54,47 @@ export function sequence(checks: Check[]): Check | undefined {
       check(value, ctx);
       if (isFull(ctx)) return;
     }
+  };
+}
+
+export function numberKeyword(c: Compiler, s: Record<string, unknown>, key: string, ptr: string): number | undefined {
+  const v = s[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    c.fail(child(ptr, key), `"${key}" must be a number, got ${quote(v)}`);
+  }
+  return v;
+}
+
+export function countKeyword(c: Compiler, s: Record<string, unknown>, key: string, ptr: string): number | undefined {
+  const v = numberKeyword(c, s, key, ptr);
+  if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
+    c.fail(child(ptr, key), `"${key}" must be a non-negative integer, got ${v}`);
+  }
+  return v;
+}
+
+export function compileRegExp(c: Compiler, pattern: unknown, ptr: string): RegExp {
+  if (typeof pattern !== 'string') c.fail(ptr, `a pattern must be a string, got ${quote(pattern)}`);
+  try {
+    return new RegExp(pattern, 'u');
+  } catch (e) {
+    c.fail(
+      ptr,
+      `${quote(pattern)} is not a valid regular expression with the "u" flag (${(e as Error).message}). ` +
+        'Fix the pattern so that new RegExp(pattern, "u") accepts it: in Unicode mode escape only ' +
+        'syntax characters (e.g. write "-" rather than "\\-" outside a character class) and put "-" ' +
+        'last inside a class ("[\\w.-]", not "[\\w-.]").',
+    );
+  }
+}
+
+/** A keyword group that applies only to one JSON type: a no-op for instances of any other. */
+export function guard(test: (v: unknown) => boolean, checks: Check[]): Check | undefined {
+  const inner = sequence(checks);
+  if (!inner) return undefined;
+  return (value, ctx) => {
+    if (test(value)) inner(value, ctx);
   };
 }
 
@@ -166,6 +208,17 @@ export const FORMATS: ReadonlyMap<string, (s: string) => boolean> = new Map([
   ['uri', (s: string) => URI.test(s)],
   ['uuid', (s: string) => UUID.test(s)],
 ]);
+
+/** The JSON types "type" names, each with its test. */
+export const JSON_TYPES: Readonly<Record<string, (v: unknown) => boolean>> = {
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number',
+  integer: (v) => Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  null: (v) => v === null,
+  array: Array.isArray,
+  object: isObject,
+};
 
 /** Builds one "#/a/b" pointer segment, escaped per RFC 6901. */
 export function child(ptr: string, ...segments: (string | number)[]): string {

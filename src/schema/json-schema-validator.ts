@@ -2,8 +2,11 @@
 // validating a request is then a walk of the instance only, never of the schema.
 // Not supported (treated as annotations, i.e. they accept anything): unevaluatedProperties,
 // unevaluatedItems, $dynamicRef/$recursiveRef, and $ref relative to a nested $id.
-import { compileArray, compileNumber, compileObject, compileString } from './json-schema-keywords.ts';
+import { compileArray } from './json-schema-arrays.ts';
+import { compileObject } from './json-schema-objects.ts';
+import { compileNumber, compileString } from './json-schema-scalars.ts';
 import {
+  JSON_TYPES,
   child,
   deepEqual,
   firstIssue,
@@ -14,6 +17,7 @@ import {
   sequence,
   typeName,
 } from './json-schema-support.ts';
+import { explainer, gate } from './json-schema-unions.ts';
 import type { Check, Compiler, Ctx, PathSegment, SchemaIssue } from './json-schema-support.ts';
 
 export type { PathSegment, SchemaIssue };
@@ -42,16 +46,6 @@ export function compileJsonSchema(
     return ctx.issues;
   };
 }
-
-const TYPES: Readonly<Record<string, (v: unknown) => boolean>> = {
-  string: (v) => typeof v === 'string',
-  number: (v) => typeof v === 'number',
-  integer: (v) => Number.isInteger(v),
-  boolean: (v) => typeof v === 'boolean',
-  null: (v) => v === null,
-  array: Array.isArray,
-  object: isObject,
-};
 
 const rejectAll: Check = (_v, ctx) => report(ctx, 'is not allowed here');
 
@@ -124,9 +118,9 @@ class SchemaCompiler implements Compiler {
   #type(type: unknown, ptr: string): Check {
     const names = Array.isArray(type) ? type : [type];
     const tests = names.map((name) => {
-      const test = typeof name === 'string' && Object.hasOwn(TYPES, name) ? TYPES[name] : undefined;
+      const test = typeof name === 'string' && Object.hasOwn(JSON_TYPES, name) ? JSON_TYPES[name] : undefined;
       if (!test) {
-        this.fail(child(ptr, 'type'), `unknown type ${quote(name)}; use ${Object.keys(TYPES).join(', ')}`);
+        this.fail(child(ptr, 'type'), `unknown type ${quote(name)}; use ${Object.keys(JSON_TYPES).join(', ')}`);
       }
       return test;
     });
@@ -265,64 +259,5 @@ function constant(expected: unknown): Check {
   }
   return (v, ctx) => {
     if (!deepEqual(v, expected)) report(ctx, message);
-  };
-}
-
-interface Gate {
-  types?: string[];
-  consts: [string, unknown][];
-}
-
-/**
- * What a union branch visibly demands (its "type" and any const-valued properties), so a failed
- * union can blame the one branch the value was evidently aiming at, e.g. the matching "kind".
- */
-function gate(branch: unknown): Gate | undefined {
-  if (!isObject(branch)) return undefined;
-  const type = branch.type;
-  const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type.map(String) : undefined;
-  const consts: [string, unknown][] = [];
-  if (isObject(branch.properties)) {
-    for (const [key, sub] of Object.entries(branch.properties)) {
-      if (!isObject(sub)) continue;
-      if ('const' in sub) consts.push([key, sub.const]);
-      else if (Array.isArray(sub.enum) && sub.enum.length === 1) consts.push([key, sub.enum[0]]);
-    }
-  }
-  // A branch demanding nothing visible says nothing about intent, so it is never singled out.
-  if (!types && consts.length === 0) return undefined;
-  return { ...(types ? { types } : {}), consts };
-}
-
-function typeMatches(g: Gate | undefined, v: unknown): boolean {
-  return !g?.types || g.types.some((t) => Object.hasOwn(TYPES, t) && TYPES[t]?.(v));
-}
-
-function passesGate(g: Gate | undefined, v: unknown): boolean {
-  if (!typeMatches(g, v)) return false;
-  if (!g || !isObject(v)) return true;
-  return g.consts.every(([key, expected]) => !Object.hasOwn(v, key) || deepEqual(v[key], expected));
-}
-
-function explainer(key: 'anyOf' | 'oneOf', branches: Check[], gates: (Gate | undefined)[]): Check {
-  const quantifier = key === 'anyOf' ? 'at least one' : 'exactly one';
-  const allTyped = gates.every((g) => g?.types !== undefined);
-  const typeUnion = allTyped ? [...new Set(gates.flatMap((g) => g?.types ?? []))].join(' or ') : '';
-  return (v, ctx) => {
-    const candidates = branches.filter((_, i) => gates[i] !== undefined && passesGate(gates[i], v));
-    const [only] = candidates;
-    if (candidates.length === 1 && only) return only(v, ctx);
-    if (allTyped && !gates.some((g) => typeMatches(g, v))) {
-      return report(ctx, `must be ${typeUnion}, got ${typeName(v)}`);
-    }
-    const hints: string[] = [];
-    const depth = ctx.path.length;
-    for (let i = 0; i < branches.length && hints.length < 3; i++) {
-      const issue = firstIssue(branches[i] as Check, v, ctx);
-      if (!issue) continue;
-      const where = issue.path.slice(depth).join('.');
-      hints.push(`branch ${i}: ${where ? `${where}: ` : ''}${issue.message}`);
-    }
-    report(ctx, `must match ${quantifier} schema in ${key} (${hints.join('; ')})`);
   };
 }
