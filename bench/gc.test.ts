@@ -20,7 +20,7 @@ function survivingBytes(app: number): number {
 
 describe('2026 tools/call allocation', () => {
   // Fails until the MRTR round stops taking a fresh closure per call (input-round.ts; see the perf report).
-  it.fails('keeps no more than 3x what bare Hono keeps alive per request past a minor GC', () => {
+  it('keeps no more than 3x what bare Hono keeps alive per request past a minor GC', () => {
     const hono = survivingBytes(0);
     // The lower of two runs: V8 decides pretenuring from samples, so one run can tip either way.
     const ours = Math.min(survivingBytes(1), survivingBytes(1));

@@ -90,11 +90,11 @@ export class InputRound {
   #pending: Map<string, InputRequest> | undefined;
   #counters: Map<InputMethod, number> | undefined;
   /** Called once, on the first ask this round cannot answer (the runner then ends the round). */
-  onFirstAsk: (() => void) | undefined;
+  onFirstAsk: ((why: 'asked') => void) | undefined;
   /** Set once the call became a task: unanswered asks then wait for tasks/update instead. */
   delegate: ((key: string, request: InputRequest) => Promise<unknown>) | undefined;
   /** Called when the handler calls `ctx.startTask()`. */
-  onTaskRequest: (() => void) | undefined;
+  onTaskRequest: ((why: 'promote') => void) | undefined;
   #taskStarted: (() => void) | undefined;
   #started: Promise<void> | undefined;
   /** Rejects the asks still waiting once the round has ended. */
@@ -114,7 +114,7 @@ export class InputRound {
   startTask(): Promise<void> {
     if (!this.taskCapable) return Promise.resolve();
     this.#started ??= new Promise((resolve) => (this.#taskStarted = resolve));
-    this.onTaskRequest?.();
+    this.onTaskRequest?.('promote');
     return this.#started;
   }
 
@@ -141,7 +141,8 @@ export class InputRound {
     this.pending.set(key, request);
     const first = this.onFirstAsk;
     this.onFirstAsk = undefined;
-    first?.();
+    // One macrotask lets asks made together (Promise.all) join the same round.
+    if (first) setTimeout(first, 0, 'asked');
     // This run never sees an answer: the answer goes to the run the client's retry starts.
     return new Promise((_, reject) => (this.#waiting ??= []).push(reject));
   }
