@@ -58,10 +58,11 @@ export const DEMO_WORKER = "export { default } from './src/demo/workers.ts';";
 /**
  * What the demo Worker may weigh, gzipped. It follows the README's advice on importing zod: 52.4 KB
  * when it served MCP alone. It now also serves the REST/OpenAPI face and health routes and carries
- * the OpenTelemetry API (about 3.5, 1 and 4.5 KB), hence 66 KB; a bundle past it means something
- * else grew, so look before raising it.
+ * the OpenTelemetry API (about 3.5, 1 and 4.5 KB), hence 66 KB; the Hono shape of issue 12 (CORS
+ * from hono/cors, the endpoint's middleware, the core split into method modules) added 2 KB, hence
+ * 68 KB. A bundle past it means something else grew, so look before raising it.
  */
-export const DEMO_WORKER_BUDGET = 66 * 1024;
+export const DEMO_WORKER_BUDGET = 68 * 1024;
 
 export async function measure(contents: string): Promise<{ minified: number; gzipped: number; usesNode: boolean }> {
   const code = await bundleForEdge(contents);
