@@ -118,7 +118,7 @@ function interfaceProperties(file: string, name: string): string[] {
 describe('README options tables match the code', () => {
   it.each([
     ['`createServer` option', 'src/server/server.ts', 'ServerOptions'],
-    ['`createMcpApp` / `mcpRoutes` option', 'src/http/options.ts', 'McpHttpOptions'],
+    ['`createMcpApp` / `mcp` / `mcpRoutes` option', 'src/http/options.ts', 'McpHttpOptions'],
     ['`serve` option (Node)', 'src/adapter/node.ts', 'NodeServeOptions'],
   ])('%s lists every field of %s#%s', (header, file, name) => {
     expect(tableOptions(header)).toEqual(interfaceProperties(file, name));
