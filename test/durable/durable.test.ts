@@ -4,7 +4,8 @@
 // and trigger on the other, an MRTR round trip with a refused replay, a task polled to completion,
 // and recovery after the coordinator is reset.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBusContract, runStoreContract } from '../../src/store/store.contract.ts';
+import { runBusContract } from '../../src/store/bus.contract.ts';
+import { runStoreContract } from '../../src/store/store.contract.ts';
 import { post, readMessages, wire } from '../support/raw-client.ts';
 import { expectAllValid } from '../support/recording-fetch.ts';
 import { HttpBus, HttpStore } from './http-engine.ts';
