@@ -1,22 +1,25 @@
 // OpenTelemetry for the endpoint (src/otel), with no option: a pass-through while the application
-// has registered no SDK. Otherwise every request read and routed gets its SERVER span and duration
+// has registered no SDK, and then src/otel/server.ts and the API are not even loaded (a cold start
+// pays for neither). Otherwise every request read and routed gets its SERVER span and duration
 // — the ones dispatched through the notes' `dispatch` hook, and the ones refused before dispatch
 // (their `_meta` or headers) from what the handler noted.
-import { serverInstruments, traceDispatch, traceRefusal } from '../otel/server.ts';
-import type { Instruments } from '../otel/server.ts';
+import { providersRegistered } from '../otel/registered.ts';
 import type { Platform } from './handler.ts';
 
 type PostHandler = (request: Request, platform: Platform) => Promise<Response>;
+type ServerTelemetry = typeof import('../otel/server.ts');
+
+let loaded: Promise<ServerTelemetry> | undefined;
 
 export function withTelemetry(handle: PostHandler): PostHandler {
-  return (request, platform) => {
-    const instruments = serverInstruments();
-    return instruments ? traced(handle, instruments, request, platform) : handle(request, platform);
-  };
+  return (request, platform) => (providersRegistered() ? traced(handle, request, platform) : handle(request, platform));
 }
 
-async function traced(handle: PostHandler, instruments: Instruments, request: Request, platform: Platform): Promise<Response> {
+async function traced(handle: PostHandler, request: Request, platform: Platform): Promise<Response> {
   const startedAt = performance.now();
+  const { serverInstruments, traceDispatch, traceRefusal } = await (loaded ??= import('../otel/server.ts'));
+  const instruments = serverInstruments();
+  if (!instruments) return handle(request, platform);
   // The log's notes when it keeps them: the handler fills one object for both.
   const notes = platform.notes ?? {};
   let dispatched = false;

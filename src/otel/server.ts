@@ -13,9 +13,8 @@ import { metaGetter } from './meta-carrier.ts';
 import { endOperation } from './operation.ts';
 import type { Operation } from './operation.ts';
 
-export type { Instruments };
 
-/** Undefined while the application has registered no SDK: then nothing here runs at all. */
+/** Undefined while the application has registered no SDK (with none at all, this module is not even loaded: see registered.ts). */
 export const serverInstruments = (): Instruments | undefined => registeredInstruments('server');
 
 /**
