@@ -1,22 +1,47 @@
 // Child processes for tests that run a server in another runtime or through npm: free ports,
 // start-until-ready, stop by process group.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { AddressInfo, Server } from 'node:net';
+import type { Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `count` distinct free loopback ports (held open together, so they cannot repeat). */
+/**
+ * `count` distinct free loopback ports, drawn below the kernel's ephemeral range. A port taken with
+ * `listen(0)` comes from that range, and after it is released any outgoing connection or other
+ * `listen(0)` in the parallel suites may take it before a slow server (wrangler binds seconds later)
+ * does; ports below the range are handed out by nobody but this function.
+ */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => resolve(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const [low, high] = belowEphemeral();
+  const ports = new Set<number>();
+  for (let tries = 0; ports.size < count; tries++) {
+    if (tries > 1000) throw new Error(`no ${count} free loopback ports between ${low} and ${high}`);
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (!ports.has(port) && (await bindable(port))) ports.add(port);
+  }
+  return [...ports];
+}
+
+function belowEphemeral(): [number, number] {
+  let first = 32768;
+  try {
+    first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || first;
+  } catch {
+    // Not Linux: assume the usual default.
+  }
+  return [Math.min(10_000, first - 1000), first - 1];
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server: Server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 // Debian installs nginx in /usr/sbin, which is not on a normal user's PATH.
