@@ -138,14 +138,12 @@ export function streamModeNegotiator(): (request: Request) => ResponseMode | Res
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads at most `limit` bytes; a larger body gets 413 without being read to the end. */
-export async function readBody(request: Request, limit: number): Promise<string | Response> {
-  try {
-    return await readLimited(request, limit);
-  } catch {
-    // The body stream failed: the client left mid-request or the host timed it out. Nobody may
-    // be there to read this answer, and it is not the server's fault: no 5xx, nothing to log.
-    return jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, 'Bad Request: the body ended before its declared end. Send the whole JSON-RPC message.');
-  }
+export function readBody(request: Request, limit: number): Promise<string | Response> {
+  // The body stream failed: the client left mid-request or the host timed it out. Nobody may
+  // be there to read this answer, and it is not the server's fault: no 5xx, nothing to log.
+  return readLimited(request, limit).catch(() =>
+    jsonRpcErrorResponse(400, ErrorCode.InvalidRequest, 'Bad Request: the body ended before its declared end. Send the whole JSON-RPC message.'),
+  );
 }
 
 async function readLimited(request: Request, limit: number): Promise<string | Response> {

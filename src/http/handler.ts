@@ -66,7 +66,8 @@ export function createMcpHandler(server: McpServer, options: McpHttpOptions = {}
     }
 
     const headerVersion = request.headers.get('mcp-protocol-version');
-    const session = await sessionOf(server, request, headerVersion, body, platform.principal);
+    const opening = sessionOf(server, request, headerVersion, body, platform.principal);
+    const session = opening && (await opening);
     if (session instanceof Response) return session;
     if (Array.isArray(body)) {
       if (platform.notes) platform.notes.method = 'batch';

@@ -49,10 +49,13 @@ export function unbatchable(message: JsonRpcRequest): string | undefined {
  * gets 404, which tells a 2025 client to initialize again (MCP 2025-11-25, basic/transports:
  * session management). initialize starts a new session and 2026-07-28 has none: both ignore it.
  */
-export async function sessionOf(server: McpServer, request: Request, headerVersion: string | null, body: unknown, principal: Principal | undefined): Promise<ClientSession | Response | undefined> {
+export function sessionOf(server: McpServer, request: Request, headerVersion: string | null, body: unknown, principal: Principal | undefined): Promise<ClientSession | Response> | undefined {
   const id = request.headers.get('mcp-session-id');
+  // Synchronous when there is nothing to open, as for most POSTs: the caller then need not wait.
   if (id === null || headerVersion === MODERN_VERSION || (isJsonObject(body) && body.method === 'initialize')) return undefined;
-  const opened = await server.openSession(id, principal);
-  if (typeof opened !== 'string') return opened;
-  return jsonRpcErrorResponse(404, ErrorCode.InvalidRequest, `Session not found: this Mcp-Session-Id ${SESSION_NOT_FOUND.get(opened)}. Send initialize again, without the header, to start a new session.`);
+  return server.openSession(id, principal).then((opened) =>
+    typeof opened !== 'string'
+      ? opened
+      : jsonRpcErrorResponse(404, ErrorCode.InvalidRequest, `Session not found: this Mcp-Session-Id ${SESSION_NOT_FOUND.get(opened)}. Send initialize again, without the header, to start a new session.`),
+  );
 }

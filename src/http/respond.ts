@@ -103,9 +103,11 @@ export function createResponder(server: McpServer, { limits, timeoutMs, auth }: 
 }
 
 /** A response known before anything streamed: plain JSON, or one frame for a client that reads only streams. */
-function answer(mode: ResponseMode, message: JsonRpcResponse | JsonRpcResponse[], status: number, headers: Record<string, string> = {}): Response {
-  if (!mode.alwaysStream) return Response.json(message, { status, headers });
-  return new Response(frame(mode.framing, message), { status, headers: { ...headers, 'content-type': mode.contentType } });
+function answer(mode: ResponseMode, message: JsonRpcResponse | JsonRpcResponse[], status: number, headers?: Record<string, string>): Response {
+  const contentType = mode.alwaysStream ? mode.contentType : 'application/json';
+  // Plain header records: Response.json would build a Headers object for any `headers` given, and
+  // on @hono/node-server a record is written straight to the socket.
+  return new Response(mode.alwaysStream ? frame(mode.framing, message) : JSON.stringify(message), { status, headers: { ...headers, 'content-type': contentType } });
 }
 
 /**
