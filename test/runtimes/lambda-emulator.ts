@@ -35,7 +35,7 @@ export interface LocalLambdaOptions {
   /** `file.export`, as Lambda's Handler setting. */
   handler: string;
   format: EventFormat;
-  /** The function's timeout: each invocation's deadline is this far ahead. Default 3000, Lambda's own default. */
+  /** The function's timeout: an invocation's deadline is this far after an environment takes it. Default 3000, Lambda's own default. */
   timeoutMs?: number;
   /** Environments started before the first request (provisioned concurrency). Default 1. */
   provisioned?: number;
@@ -59,7 +59,6 @@ export interface LocalLambda {
 interface Invocation {
   id: string;
   event: unknown;
-  deadline: number;
   client: ServerResponse;
 }
 
@@ -92,10 +91,12 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       inFlight.set(invocation.id, invocation);
       const next = idle.waiting!;
       idle.waiting = undefined;
+      // As on Lambda, the timeout runs from when an environment takes the invocation: time spent
+      // queued while environments start does not count against it.
       next.writeHead(200, {
         'content-type': 'application/json',
         'lambda-runtime-aws-request-id': invocation.id,
-        'lambda-runtime-deadline-ms': String(invocation.deadline),
+        'lambda-runtime-deadline-ms': String(Date.now() + (options.timeoutMs ?? 3_000)),
         'lambda-runtime-invoked-function-arn': 'arn:aws:lambda:us-east-1:123456789012:function:stateless-mcp',
         'lambda-runtime-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)};Sampled=0`,
       });
@@ -189,7 +190,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     void readAll(req).then((body) => {
       count++;
       const event = options.format === 'function-url' ? functionUrlEvent(req, body) : restApiEvent(req, body);
-      queue.push({ id: randomUUID(), event, deadline: Date.now() + (options.timeoutMs ?? 3_000), client: res });
+      queue.push({ id: randomUUID(), event, client: res });
       dispatch();
     });
   });

@@ -32,14 +32,18 @@ const KEYS = `k1:${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toStr
 // suite's 800 ms wait for a listen stream's first frame.
 const SCALING = { provisioned: 8, maxEnvironments: 16 } satisfies Partial<LocalLambdaOptions>;
 
-/** `status id` of every check the conformance CLI saved under `dir` that did not pass. */
-function unpassedChecks(dir: string): string[] {
+interface SavedCheck { id: string; status: string; errorMessage?: string; details?: unknown }
+
+/** Every check the conformance CLI saved under `dir` that did not pass. */
+function unpassedChecks(dir: string): SavedCheck[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('checks.json'))
-    .flatMap((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as { id: string; status: string }[])
-    .filter((check) => check.status === 'FAILURE' || check.status === 'WARNING')
-    .map((check) => check.id);
+    .flatMap((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as SavedCheck[])
+    .filter((check) => check.status === 'FAILURE' || check.status === 'WARNING');
 }
+
+/** A failed check as the suite reported it, so a failure here says why without rerunning. */
+const said = (check: SavedCheck) => `${check.id}: ${check.status} ${check.errorMessage ?? ''} ${JSON.stringify(check.details ?? {})}`;
 
 beforeAll(async () => {
   // What `sam build` (esbuild) deploys: one ES module per function, dependencies inlined. The
@@ -76,7 +80,7 @@ describeWith([findTool('redis-server')], 'the conformance fixture on Lambda', ({
     it('passes every scored 2026-07-28 scenario of the official suite', { timeout: 120_000 }, async () => {
       const results = join(taskRoot, 'conformance-streaming');
       const run = await runConformance(lambda.url('/mcp'), ['--requirements', '2026-07-28', '--expected-failures', expectedFailuresFile('2026-07-28'), '-o', results]);
-      expect(unpassedChecks(results), lambda.output().slice(-2000)).toEqual([]);
+      expect(unpassedChecks(results).map(said), lambda.output().slice(-2000)).toEqual([]);
       expectScoredScenariosPassed(run);
       expect(lambda.invocations()).toBeGreaterThan(50);
     });
@@ -101,8 +105,8 @@ describeWith([findTool('redis-server')], 'the conformance fixture on Lambda', ({
       // acknowledgement before it triggers a change, never sees a frame while it is open. How
       // many of the other listen checks time out depends on when the stream ends.
       const unpassed = unpassedChecks(results);
-      expect(unpassed).toContain('sep-2575-server-sends-subscription-ack');
-      expect(unpassed.filter((id) => !LISTEN_CHECKS.has(id))).toEqual([]);
+      expect(unpassed.map((check) => check.id)).toContain('sep-2575-server-sends-subscription-ack');
+      expect(unpassed.filter((check) => !LISTEN_CHECKS.has(check.id)).map(said)).toEqual([]);
     });
 
     it('answers a streamed call whole, as text: SSE is not base64 for a REST API without binary media types', async () => {
