@@ -75,6 +75,7 @@ interface Environment {
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
   const ric = findRuntimeInterfaceClient();
   const maxEnvironments = options.maxEnvironments ?? 10;
+  const timeoutMs = options.timeoutMs ?? 3_000;
   const queue: Invocation[] = [];
   const inFlight = new Map<string, Invocation>();
   const environments: Environment[] = [];
@@ -89,6 +90,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       if (!idle) break;
       const invocation = queue.shift()!;
       inFlight.set(invocation.id, invocation);
+      watchTimeout(invocation);
       const next = idle.waiting!;
       idle.waiting = undefined;
       // As on Lambda, the timeout runs from when an environment takes the invocation: time spent
@@ -96,7 +98,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       next.writeHead(200, {
         'content-type': 'application/json',
         'lambda-runtime-aws-request-id': invocation.id,
-        'lambda-runtime-deadline-ms': String(Date.now() + (options.timeoutMs ?? 3_000)),
+        'lambda-runtime-deadline-ms': String(Date.now() + timeoutMs),
         'lambda-runtime-invoked-function-arn': 'arn:aws:lambda:us-east-1:123456789012:function:stateless-mcp',
         'lambda-runtime-trace-id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replaceAll('-', '').slice(0, 24)};Sampled=0`,
       });
@@ -108,11 +110,28 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     }
   }
 
+  /**
+   * As Lambda ends an invocation at its timeout, the front answers one still unanswered a second
+   * after it (API Gateway's 504), and says so in the output, so a stuck call fails with a reason.
+   */
+  function watchTimeout(invocation: Invocation): void {
+    setTimeout(() => {
+      if (!inFlight.delete(invocation.id)) return;
+      output += `\n[timeout] invocation ${invocation.id} was not answered within its ${timeoutMs} ms timeout`;
+      if (!invocation.client.headersSent) sendJson(invocation.client, 504, { message: 'Endpoint request timed out' });
+      else invocation.client.destroy();
+    }, timeoutMs + 1_000).unref();
+  }
+
   function runtimeApiHandler(environment: Environment, markReady: () => void) {
     return (req: IncomingMessage, res: ServerResponse) => {
       const url = req.url ?? '';
       if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
         environment.waiting = res;
+        // A poll whose connection closed cannot take an invocation: it would be lost, unanswered.
+        res.once('close', () => {
+          if (environment.waiting === res) environment.waiting = undefined;
+        });
         markReady();
         dispatch();
         return;
