@@ -100,3 +100,34 @@ describe('a running task whose store calls fail in the background', () => {
     expect(reports).toEqual([expect.any(StoreUnavailableError)]);
   });
 });
+
+describe('tasks/get while the task finishes', () => {
+  it('reports the stored result, not a dead task, when the task finished between reading it and its heartbeat', async () => {
+    const finishing: { run?: TaskRun } = {};
+    // The runner finishes exactly between get's read of the task and its read of the heartbeat.
+    class FinishingStore extends MemoryStore {
+      override async get(key: string): Promise<string | undefined> {
+        const run = finishing.run;
+        if (run && key === `task:${run.taskId}:alive`) {
+          finishing.run = undefined;
+          await run.finish({ result: { content: [{ type: 'text', text: 'done' }] } });
+        }
+        return super.get(key);
+      }
+    }
+    const tasks = new Tasks(new FinishingStore(), new MemoryBus(), { pollIntervalMs: 3_600_000 });
+    const { run } = await tasks.create(undefined, () => undefined);
+    finishing.run = run;
+    const seen = await tasks.get(run.taskId, undefined);
+    expect(seen).toMatchObject({ taskId: run.taskId, status: 'completed', result: { content: [{ type: 'text', text: 'done' }] } });
+  });
+
+  it('still reports a task whose heartbeat lapsed without a terminal state as failed', async () => {
+    const store = new OutageStore();
+    const tasks = new Tasks(store, new MemoryBus(), { pollIntervalMs: 3_600_000 });
+    const { run } = await tasks.create(undefined, () => undefined);
+    runs.push(run);
+    await store.delete(`task:${run.taskId}:alive`);
+    expect(await tasks.get(run.taskId, undefined)).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('stopped before it finished') } });
+  });
+});

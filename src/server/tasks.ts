@@ -146,12 +146,13 @@ export class Tasks {
 
   async get(taskId: unknown, owner: string | undefined): Promise<JsonObject> {
     const { task } = await this.#load(taskId, owner);
-    // A running task keeps a heartbeat; without one its instance died with the work (a process
-    // killed, a function frozen without waitUntil), and no one will ever finish it.
-    if (!TERMINAL.has(task.status) && (await this.#store.get(`task:${task.taskId}:alive`)) === undefined) {
-      return publicView({ ...task, status: 'failed', error: { code: ErrorCode.InternalError, message: 'The server instance running this task stopped before it finished; call the tool again.' } }, true);
-    }
-    return publicView(task, true);
+    if (TERMINAL.has(task.status) || (await this.#store.get(`task:${task.taskId}:alive`)) !== undefined) return publicView(task, true);
+    // No heartbeat. Either the task finished after the read above (the runner stores the terminal
+    // state, then ends the heartbeat), so a second read finds it, or its instance died with the
+    // work (a process killed, a function frozen without waitUntil) and no one will finish it.
+    const { task: now } = await this.#load(taskId, owner);
+    if (TERMINAL.has(now.status)) return publicView(now, true);
+    return publicView({ ...now, status: 'failed', error: { code: ErrorCode.InternalError, message: 'The server instance running this task stopped before it finished; call the tool again.' } }, true);
   }
 
   async update(taskId: unknown, inputResponses: unknown, owner: string | undefined): Promise<JsonObject> {
