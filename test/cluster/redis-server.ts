@@ -16,11 +16,24 @@ export async function startRedis(binary: string): Promise<RedisServer> {
   const [port] = await freePorts(1);
   let running: Running | undefined;
   let log = '';
-  const start = async () => {
-    running = await startProcess(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const launch = () =>
+    startProcess(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       ready: /Ready to accept connections/,
       timeoutMs: 15_000,
     });
+  const start = async () => {
+    // On a restart the port can still be held for a moment: the stopped server's connections sit
+    // in FIN_WAIT_2 until each client (a busy Node process) closes its end, and SO_REUSEADDR only
+    // reuses TIME_WAIT. Try again for a few seconds, as a supervisor restarting Redis would.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        running = await launch();
+        return;
+      } catch (error) {
+        if (attempt >= 25 || !String(error).includes('Address already in use')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   };
   await start();
   return {
