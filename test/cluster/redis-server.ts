@@ -1,5 +1,6 @@
 // A throwaway redis-server on a free loopback port: no persistence, stopped by its PID (process
 // group), and restartable on the same port so tests can cut Redis away and bring it back.
+import { setTimeout as delay } from 'node:timers/promises';
 import { freePorts, startProcess } from '../support/processes.ts';
 import type { Running } from '../support/processes.ts';
 
@@ -31,7 +32,7 @@ export async function startRedis(binary: string): Promise<RedisServer> {
         return;
       } catch (error) {
         if (attempt >= 25 || !String(error).includes('Address already in use')) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await delay(200);
       }
     }
   };

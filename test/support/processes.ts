@@ -16,7 +16,7 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
  * does; ports below the range are handed out by nobody but this function.
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const [low, high] = belowEphemeral();
+  const [low, high] = BELOW_EPHEMERAL;
   const ports = new Set<number>();
   for (let tries = 0; ports.size < count; tries++) {
     if (tries > 1000) throw new Error(`no ${count} free loopback ports between ${low} and ${high}`);
@@ -25,6 +25,8 @@ export async function freePorts(count: number): Promise<number[]> {
   }
   return [...ports];
 }
+
+const BELOW_EPHEMERAL = belowEphemeral();
 
 function belowEphemeral(): [number, number] {
   let first = 32768;
